@@ -1,0 +1,100 @@
+"""What each `postmortem` subcommand does; progress and logs go to stderr, results to stdout."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from graph.configuration import Configuration
+from graph.progress import describe
+from graph.result import build_result
+from graph.runner import resume_incident, run_incident
+from graph.terms import make_window
+from sandbox.faults import FaultSpecError
+from sandbox.server import Sandbox
+from sandbox.workspace import WorkspaceError
+
+ENV_TO_CONFIG = {"SLACK_API_URL": "slack_api_url", "SLACK_BOT_TOKEN": "slack_bot_token",
+                 "SLACK_USER_TOKEN": "slack_user_token", "NOTION_BASE_URL": "notion_base_url",
+                 "NOTION_TOKEN": "notion_token", "JIRA_URL": "jira_url", "JIRA_EMAIL": "jira_email",
+                 "JIRA_API_TOKEN": "jira_api_token", "POSTMORTEM_NOW": "now"}
+
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def bad_input(msg: str) -> int:
+    say(f"postmortem: {msg}")
+    return 2
+
+
+def sandbox_overrides(sb: Sandbox) -> dict:
+    """Configuration that points every client at the sandbox (and nothing at real services)."""
+    return {ENV_TO_CONFIG[k]: v for k, v in sb.env.items() if k in ENV_TO_CONFIG} | {"notion_parent_page_id": ""}
+
+
+def start_sandbox(workspace: str | None, port: int = 0) -> Sandbox:
+    return Sandbox(workspace, port=port, faults=os.environ.get("POSTMORTEM_SANDBOX_FAULTS")).start()
+
+
+def _progress(node: str, update: dict) -> None:
+    say(f"  · {describe(node, update)}")
+
+
+def execute(incident: str, inputs: dict, overrides: dict, as_json: bool) -> int:
+    """Run the graph and print the result; a failure still prints what was gathered (nothing is lost)."""
+    say(f"postmortem: writing the post-mortem for {incident!r}")
+    error = None
+    try:
+        run_id, state = run_incident(inputs, overrides=overrides, on_progress=_progress)
+    except Exception as exc:  # noqa: BLE001 - reported with the run id so it can be resumed
+        run_id, state, error = None, {}, f"{type(exc).__name__}: {exc}"
+    return emit(incident, run_id, state, error, as_json)
+
+
+def emit(incident: str, run_id: str | None, state: dict, error: str | None, as_json: bool) -> int:
+    result = build_result(incident, state, error)
+    if run_id:
+        result["run_id"] = run_id
+    if as_json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    elif state.get("markdown"):
+        print(state["markdown"])
+    if result["status"] == "failed":
+        say(f"postmortem: failed: {result.get('error')}")
+        if run_id:
+            say(f"postmortem: nothing gathered is lost; retry with `postmortem resume {run_id}`")
+        return 1
+    page = result["page"]
+    say(f"postmortem: {page['action']} {page['url']}")
+    return 0
+
+
+def run(args) -> int:
+    inputs = {"incident": args.incident.strip(), "since": args.since, "until": args.until, "offline": args.offline,
+              "new_page": args.new, "channels": [c.strip() for c in args.channels.split(",")] if args.channels else None}
+    if not inputs["incident"]:
+        return bad_input("the incident is empty; say what to write about, e.g. postmortem run summer25")
+    sb = None
+    try:
+        if args.workspace:
+            sb = start_sandbox(args.workspace)
+        overrides = sandbox_overrides(sb) if sb else {}
+        cfg = Configuration(**{k: v for k, v in overrides.items()})
+        make_window(cfg.current_time(), args.since, args.until, cfg.lookback_days, [])
+        return execute(inputs["incident"], inputs, overrides, args.json)
+    except (WorkspaceError, FaultSpecError, ValueError) as exc:
+        return bad_input(str(exc))
+    finally:
+        if sb:
+            sb.stop()
+
+
+def resume(args) -> int:
+    try:
+        state = resume_incident(args.id, on_progress=_progress)
+    except LookupError as exc:
+        return bad_input(str(exc))
+    return emit(state.get("incident", ""), args.id, state, None, args.json)

@@ -1,0 +1,66 @@
+"""`postmortem` command line: run, resume, demo and sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dotenv import load_dotenv
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="postmortem", description="Write a grounded incident post-mortem.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="gather, analyze and publish one post-mortem")
+    run.add_argument("incident", help='what the incident is called, e.g. "summer25"')
+    run.add_argument("--workspace", help="start the sandbox on this workspace file (or 'summer25') and use it")
+    run.add_argument("--offline", action="store_true", help="use the analyzer that needs no language model")
+    run.add_argument("--json", action="store_true", help="print the machine-readable result (run-result.md)")
+    run.add_argument("--since", help="start of the window (2025-08-01 or ISO time); default 30 days before now")
+    run.add_argument("--until", help="end of the window; default now")
+    run.add_argument("--channels", help="Slack channels to read, comma-separated (default: all the bot is in)")
+    run.add_argument("--new", action="store_true", help="publish a new page even if one exists for this incident")
+
+    resume = sub.add_parser("resume", help="continue a run that failed or crashed, without gathering again")
+    resume.add_argument("id", help="the run id printed by `postmortem run`")
+    resume.add_argument("--json", action="store_true")
+
+    demo = sub.add_parser("demo", help="the whole job on the bundled summer25 sandbox")
+    demo.add_argument("--workspace", help="workspace file (default: the bundled summer25)")
+    demo.add_argument("--no-serve", action="store_true", help="exit after the run instead of serving the sandbox")
+    demo.add_argument("--port", type=int, default=0, help="first sandbox port (default: any free ones)")
+    demo.add_argument("--offline", action="store_true")
+    demo.add_argument("--direct", action="store_true", help="run the graph directly instead of through the Slack bot")
+
+    sb = sub.add_parser("sandbox", help="serve local Slack, Notion and Jira from a workspace file")
+    sb.add_argument("--workspace", help="workspace file (default: the bundled summer25)")
+    sb.add_argument("--host", default="127.0.0.1")
+    sb.add_argument("--port", type=int, default=0, help="Slack's port; Notion and Jira take the next two (0: any)")
+    sb.add_argument("--fault", action="append", default=[],
+                    help="inject faults, e.g. 'jira:status=503' or 'slack:status=429,count=2,retry_after=1' "
+                         "(also POSTMORTEM_SANDBOX_FAULTS)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    load_dotenv(override=False)
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "sandbox":
+            from cli.sandbox_cmd import sandbox
+
+            return sandbox(args)
+        if args.command == "demo":
+            from cli.demo import run_demo
+
+            return run_demo(args)
+        from cli import commands
+
+        return {"run": commands.run, "resume": commands.resume}[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Configuration from the environment (and .env), with defaults; callers may override per run."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+from langchain_core.runnables import RunnableConfig
+
+
+def _list(name: str) -> list[str]:
+    return [x.strip().lstrip("#") for x in os.environ.get(name, "").split(",") if x.strip()]
+
+
+def _notion_token() -> str:
+    # The original demo passed the token inside the Notion MCP server's OPENAPI_MCP_HEADERS JSON.
+    token = os.environ.get("NOTION_TOKEN") or os.environ.get("NOTION_API_KEY") or ""
+    if not token and os.environ.get("OPENAPI_MCP_HEADERS"):
+        try:
+            auth = json.loads(os.environ["OPENAPI_MCP_HEADERS"]).get("Authorization", "")
+            token = auth.removeprefix("Bearer ").strip()
+        except (ValueError, AttributeError):
+            token = ""
+    return token
+
+
+@dataclass
+class Configuration:
+    slack_api_url: str = field(default_factory=lambda: os.environ.get("SLACK_API_URL", "https://slack.com/api/"))
+    slack_bot_token: str = field(default_factory=lambda: os.environ.get("SLACK_BOT_TOKEN", ""))
+    slack_user_token: str = field(default_factory=lambda: os.environ.get("SLACK_USER_TOKEN", ""))
+    slack_channels: list[str] = field(default_factory=lambda: _list("POSTMORTEM_SLACK_CHANNELS"))
+    notion_base_url: str = field(default_factory=lambda: os.environ.get("NOTION_BASE_URL", "https://api.notion.com"))
+    notion_token: str = field(default_factory=_notion_token)
+    notion_parent_page_id: str = field(default_factory=lambda: os.environ.get("NOTION_PARENT_PAGE_ID", ""))
+    jira_url: str = field(default_factory=lambda: os.environ.get("JIRA_URL", ""))
+    jira_email: str = field(default_factory=lambda: os.environ.get("JIRA_EMAIL", ""))
+    jira_api_token: str = field(default_factory=lambda: os.environ.get("JIRA_API_TOKEN", ""))
+    jira_projects: list[str] = field(default_factory=lambda: _list("JIRA_PROJECTS"))
+    openai_api_key: str = field(default_factory=lambda: os.environ.get("OPENAI_API_KEY", ""))
+    openai_model: str = field(default_factory=lambda: os.environ.get("OPENAI_MODEL", "gpt-4o-mini"))
+    openai_base_url: str = field(default_factory=lambda: os.environ.get("OPENAI_BASE_URL", ""))
+    token_budget: int = field(default_factory=lambda: int(os.environ.get("POSTMORTEM_TOKEN_BUDGET", "12000")))
+    lookback_days: int = field(default_factory=lambda: int(os.environ.get("POSTMORTEM_LOOKBACK_DAYS", "30")))
+    now: str = field(default_factory=lambda: os.environ.get("POSTMORTEM_NOW", ""))
+    http_timeout_s: float = field(default_factory=lambda: float(os.environ.get("POSTMORTEM_HTTP_TIMEOUT", "20")))
+    checkpoint_db: str = field(
+        default_factory=lambda: os.environ.get("POSTMORTEM_CHECKPOINT_DB", str(Path(".postmortem") / "runs.sqlite"))
+    )
+
+    def current_time(self) -> datetime:
+        """'Now' for look-back windows: POSTMORTEM_NOW (the sandbox's clock) or the real time."""
+        if self.now:
+            return datetime.fromisoformat(self.now.replace("Z", "+00:00")).astimezone(UTC)
+        return datetime.now(UTC)
+
+    @classmethod
+    def from_runnable_config(cls, config: RunnableConfig | None = None) -> Configuration:
+        configurable = (config or {}).get("configurable", {}) or {}
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in configurable.items() if k in names})

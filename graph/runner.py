@@ -1,0 +1,74 @@
+"""Run or resume the graph with a durable checkpoint per request, streaming per-node progress to a callback."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from graph.configuration import Configuration
+from graph.graph import build_graph
+
+ProgressFn = Callable[[str, dict], None]
+
+
+@contextmanager
+def _checkpointer(path: str):
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, check_same_thread=False)
+    try:
+        yield SqliteSaver(conn)
+    finally:
+        conn.close()
+
+
+def new_thread_id(incident: str) -> str:
+    slug = "".join(c if c.isalnum() else "-" for c in incident.lower())[:24].strip("-") or "run"
+    return f"{slug}-{uuid.uuid4().hex[:8]}"
+
+
+def _stream(graph, inputs, config: dict, on_progress: ProgressFn | None) -> dict:
+    t0 = time.perf_counter()
+    for chunk in graph.stream(inputs, config, stream_mode="updates"):
+        for node, update in chunk.items():
+            if on_progress and isinstance(update, dict):
+                on_progress(node, update)
+    state = dict(graph.get_state(config).values)
+    state.setdefault("timings", {})["total"] = round(time.perf_counter() - t0, 3)
+    return state
+
+
+def run_incident(inputs: dict, *, overrides: dict | None = None, thread_id: str | None = None,
+                 on_progress: ProgressFn | None = None) -> tuple[str, dict]:
+    """Run the whole graph once; returns (thread id, final state). Node exceptions propagate after checkpointing."""
+    overrides = overrides or {}
+    db = overrides.get("checkpoint_db") or Configuration().checkpoint_db
+    thread_id = thread_id or new_thread_id(inputs.get("incident") or "thread")
+    config = {"configurable": {**overrides, "thread_id": thread_id}}
+    with _checkpointer(db) as saver:
+        return thread_id, _stream(build_graph(saver), inputs, config, on_progress)
+
+
+def resume_incident(thread_id: str, *, overrides: dict | None = None,
+                    on_progress: ProgressFn | None = None) -> dict:
+    """Continue a run: crashed nodes re-run, finished gathers are kept; an unpublished report is published again."""
+    overrides = overrides or {}
+    db = overrides.get("checkpoint_db") or Configuration().checkpoint_db
+    if not Path(db).exists():
+        raise LookupError(f"no saved runs at {db}")
+    config = {"configurable": {**overrides, "thread_id": thread_id}}
+    with _checkpointer(db) as saver:
+        graph = build_graph(saver)
+        snapshot = graph.get_state(config)
+        if not snapshot.values:
+            raise LookupError(f"no saved run with id {thread_id!r} in {db}")
+        if not snapshot.next and snapshot.values.get("page"):
+            return dict(snapshot.values)  # already published: nothing to do
+        if not snapshot.next and snapshot.values.get("report"):
+            graph.update_state(config, {"publish_error": None}, as_node="analyze")  # publish again, keep the rest
+        return _stream(graph, None, config, on_progress)

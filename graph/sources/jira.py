@@ -1,0 +1,132 @@
+"""Jira source: JQL text search in the window, with comments and status changes as separate timeline-ready items."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import requests
+from jira import JIRA, JIRAError
+
+from graph.configuration import Configuration
+from graph.evidence import Evidence, iso, parse_iso
+from graph.sources.base import SourceError
+from graph.terms import is_match, match_count
+
+FIELDS = ["summary", "description", "status", "assignee", "reporter", "labels", "created", "updated",
+          "resolutiondate", "comment", "issuetype", "priority", "issuelinks"]
+MAX_ISSUES = 200
+
+
+def jira_time(text: str) -> str:
+    """Jira's '2025-08-04T09:12:00.000+0000' -> '2025-08-04T09:12:00Z'."""
+    return iso(datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z").astimezone(UTC))
+
+
+def jql_time(text: str) -> str:
+    return parse_iso(text).strftime("%Y-%m-%d %H:%M")
+
+
+def _name(user: dict | None) -> str | None:
+    return (user or {}).get("displayName") or (user or {}).get("name")
+
+
+class JiraSource:
+    name = "jira"
+
+    def __init__(self, cfg: Configuration, client: JIRA | None = None):
+        if not cfg.jira_url:
+            raise SourceError("JIRA_URL is not set")
+        self.cfg, self._client = cfg, client
+
+    @property
+    def client(self) -> JIRA:
+        if self._client is None:
+            try:
+                self._client = JIRA(server=self.cfg.jira_url, basic_auth=(self.cfg.jira_email, self.cfg.jira_api_token),
+                                    timeout=self.cfg.http_timeout_s, max_retries=2)
+            except JIRAError as exc:
+                raise SourceError(f"Jira answered {exc.status_code}: {exc.text or 'no details'}") from None
+            except requests.RequestException as exc:
+                raise SourceError(f"Jira could not be reached ({type(exc).__name__})") from None
+            self._client._session.max_retry_delay = 2  # the library's default backoff waits up to a minute
+        return self._client
+
+    def jql(self, plan: dict) -> str:
+        terms = plan["terms"]
+        text = " OR ".join(f'text ~ "{t}"' for t in terms)
+        labels = [t for t in terms if t.isalnum()]
+        if labels:
+            text += " OR labels in (" + ", ".join(f'"{t}"' for t in labels) + ")"
+        w = plan["window"]
+        jql = f'({text}) AND updated >= "{jql_time(w["oldest"])}" AND created <= "{jql_time(w["latest"])}"'
+        if self.cfg.jira_projects:
+            jql = f"project in ({', '.join(self.cfg.jira_projects)}) AND " + jql
+        return jql + " ORDER BY created ASC"
+
+    def _search(self, jql: str) -> list[dict]:
+        try:
+            issues = self.client.search_issues(jql, maxResults=MAX_ISSUES, fields=FIELDS, expand="changelog")
+        except JIRAError as exc:
+            raise SourceError(f"Jira answered {exc.status_code}: {exc.text or 'no details'}") from None
+        except requests.RequestException as exc:
+            raise SourceError(f"Jira could not be reached ({type(exc).__name__})") from None
+        return [i.raw for i in issues]
+
+    def _items(self, raw: dict, terms: list[str]) -> list[Evidence]:
+        f, key = raw["fields"], raw["key"]
+        url = f"{self.cfg.jira_url.rstrip('/')}/browse/{key}"
+        status = (f.get("status") or {}).get("name", "?")
+        desc = f.get("description") or ""
+        if isinstance(desc, dict):  # ADF from a v3 server
+            desc = " ".join(n.get("text", "") for n in _walk(desc))
+        parts = [f"{key} [{status}] {f.get('summary', '')}.", f"Type: {(f.get('issuetype') or {}).get('name', '?')}."]
+        if _name(f.get("assignee")):
+            parts.append(f"Assignee: {_name(f['assignee'])}.")
+        if f.get("labels"):
+            parts.append("Labels: " + ", ".join(f["labels"]) + ".")
+        parts.append(desc)
+        base = " ".join(p for p in parts if p)
+        matched = is_match(base, terms) if terms else False
+        common = {"source": "jira", "ref": key, "key": key, "title": f.get("summary"), "url": url}
+        out = [Evidence(**common, at=jira_time(f["created"]), author=_name(f.get("reporter")), text=base[:3000],
+                        kind="issue", matched=matched, score=float(match_count(base, terms)) + 1)]
+        for c in (f.get("comment") or {}).get("comments", []):
+            body = c.get("body") if isinstance(c.get("body"), str) else " ".join(
+                n.get("text", "") for n in _walk(c.get("body") or {}))
+            out.append(Evidence(**common | {"url": f"{url}?focusedCommentId={c.get('id', '')}"},
+                                at=jira_time(c["created"]), author=_name(c.get("author")),
+                                text=f"{key} comment: {body}"[:2000], kind="comment", matched=matched,
+                                score=float(match_count(body, terms))))
+        for h in (raw.get("changelog") or {}).get("histories", []):
+            for item in h.get("items", []):
+                if item.get("field") == "status":
+                    out.append(Evidence(**common, at=jira_time(h["created"]), author=_name(h.get("author")),
+                                        text=f"{key} status {item.get('fromString')} -> {item.get('toString')}",
+                                        kind="change", matched=matched, score=0.5))
+        return out
+
+    def gather(self, plan: dict) -> list[Evidence]:
+        if not plan["terms"]:
+            return []  # a thread-only request: nothing to search for yet
+        out: list[Evidence] = []
+        for raw in self._search(self.jql(plan)):
+            out.extend(self._items(raw, plan["terms"]))
+        return sorted(out, key=lambda e: e.at)
+
+    def fetch(self, refs: list[str]) -> list[Evidence]:
+        out: list[Evidence] = []
+        for key in sorted(set(refs)):
+            try:
+                raw = self.client.issue(key, fields=",".join(FIELDS), expand="changelog").raw
+            except JIRAError:
+                continue  # a key-like string that is no issue (e.g. 'UTF-8') is not worth failing for
+            out.extend(self._items(raw, []))
+        return out
+
+
+def _walk(node: dict):
+    """Text nodes of an ADF document."""
+    if node.get("type") == "text":
+        yield node
+    for child in node.get("content", []) or []:
+        yield from _walk(child)

@@ -1,0 +1,156 @@
+"""Slack source: channel history in the window, whole threads of matching messages, names instead of ids."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from graph.configuration import Configuration
+from graph.evidence import Evidence, iso, parse_iso
+from graph.sources.base import SourceError
+from graph.terms import is_match, match_count
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+
+
+def make_client(cfg: Configuration, token: str | None = None) -> WebClient:
+    client = WebClient(token=token or cfg.slack_bot_token, base_url=cfg.slack_api_url, timeout=int(cfg.http_timeout_s))
+    client.retry_handlers.extend([RateLimitErrorRetryHandler(max_retry_count=3), ServerErrorRetryHandler(2),
+                                  ConnectionErrorRetryHandler(2)])
+    return client
+
+
+class SlackSource:
+    name = "slack"
+
+    def __init__(self, cfg: Configuration, channels: list[str] | None = None, allowed: list[str] | None = None,
+                 client: WebClient | None = None):
+        if not cfg.slack_bot_token:
+            raise SourceError("SLACK_BOT_TOKEN is not set")
+        self.cfg, self.client = cfg, client or make_client(cfg)
+        self.wanted = [c.lstrip("#") for c in (channels or cfg.slack_channels)]
+        self.allowed = set(allowed) if allowed is not None else None
+        self._users: dict[str, str] = {}
+        self._channels: dict[str, str] = {}
+        self._base = ""
+
+    # -- plumbing ---------------------------------------------------------------------------------------------------
+    def _call(self, method: str, **kw) -> dict:
+        try:
+            return getattr(self.client, method)(**kw).data
+        except SlackApiError as exc:
+            raise SourceError(f"Slack {method.replace('_', '.')} failed: {exc.response.get('error')}") from None
+        except OSError as exc:
+            raise SourceError(f"Slack could not be reached ({type(exc).__name__})") from None
+
+    def _paged(self, method: str, key: str, **kw):
+        cursor = None
+        while True:
+            data = self._call(method, cursor=cursor, **kw) if cursor else self._call(method, **kw)
+            yield from data.get(key, [])
+            cursor = (data.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return
+
+    def _prepare(self) -> None:
+        if self._base:
+            return
+        self._base = self._call("auth_test").get("url", "https://slack.com/")
+        for u in self._paged("users_list", "members", limit=200):
+            p = u.get("profile") or {}
+            self._users[u["id"]] = p.get("real_name") or u.get("real_name") or p.get("display_name") or u["name"]
+
+    def names(self) -> dict[str, str]:
+        self._prepare()
+        return dict(self._users)
+
+    def clean(self, text: str) -> str:
+        """Slack mrkdwn -> readable text: people and channels by name, links as 'label (url)'."""
+        text = _MENTION.sub(lambda m: "@" + self._users.get(m.group(1), "someone"), text)
+        text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or self._channels.get(m.group(1), "channel")), text)
+        text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
+        return _SPECIAL.sub(lambda m: "@" + m.group(1), text)
+
+    def _evidence(self, ch_id: str, m: dict, thread_ts: str | None, terms: list[str]) -> Evidence:
+        raw = m.get("text", "")
+        url = f"{self._base.rstrip('/')}/archives/{ch_id}/p{m['ts'].replace('.', '')}"
+        if thread_ts and thread_ts != m["ts"]:
+            url += f"?thread_ts={thread_ts}&cid={ch_id}"
+        author = self._users.get(m.get("user", ""), (m.get("bot_profile") or {}).get("name") or m.get("username"))
+        return Evidence(
+            source="slack", ref=f"{ch_id}/{m['ts']}", channel=self._channels.get(ch_id, ch_id),
+            thread_ts=thread_ts, url=url, at=iso(datetime.fromtimestamp(float(m["ts"]), UTC)), author=author,
+            text=self.clean(raw), kind="reply" if thread_ts and thread_ts != m["ts"] else "message",
+            matched=is_match(raw, terms), score=float(match_count(self.clean(raw), terms)),
+        )
+
+    def _readable_channels(self) -> list[dict]:
+        out = []
+        for ch in self._paged("conversations_list", "channels", types="public_channel,private_channel",
+                              exclude_archived=True, limit=200):
+            self._channels[ch["id"]] = ch["name"]
+            if not ch.get("is_member"):
+                continue
+            if self.wanted and ch["name"] not in self.wanted and ch["id"] not in self.wanted:
+                continue
+            if self.allowed is not None and ch["id"] not in self.allowed:
+                continue  # the requesting person can't read it, so the report must not either
+            out.append(ch)
+        missing = set(self.wanted) - {c["name"] for c in out} - {c["id"] for c in out}
+        if self.wanted and missing == set(self.wanted):
+            raise SourceError(f"none of the configured channels can be read: {', '.join(sorted(missing))}")
+        return out
+
+    def thread(self, ch_id: str, ts: str, terms: list[str]) -> list[Evidence]:
+        msgs = list(self._paged("conversations_replies", "messages", channel=ch_id, ts=ts, limit=200))
+        return [self._evidence(ch_id, m, ts if len(msgs) > 1 or m.get("thread_ts") else None, terms) for m in msgs]
+
+    # -- the interface ----------------------------------------------------------------------------------------------
+    def gather(self, plan: dict) -> list[Evidence]:
+        self._prepare()
+        terms, window = plan["terms"], plan["window"]
+        oldest, latest = parse_iso(window["oldest"]).timestamp(), parse_iso(window["latest"]).timestamp()
+        found: dict[str, Evidence] = {}
+        seed = plan.get("seed_thread")
+        for ch in self._readable_channels():
+            for m in self._paged("conversations_history", "messages", channel=ch["id"], oldest=f"{oldest:.6f}",
+                                 latest=f"{latest:.6f}", inclusive=True, limit=200):
+                if m.get("subtype") in ("channel_join", "channel_leave") or not is_match(m.get("text", ""), terms):
+                    continue
+                if m.get("reply_count") or m.get("thread_ts"):
+                    for ev in self.thread(ch["id"], m.get("thread_ts") or m["ts"], terms):
+                        found.setdefault(ev.ref, ev)
+                else:
+                    ev = self._evidence(ch["id"], m, None, terms)
+                    found.setdefault(ev.ref, ev)
+        if seed and (self.allowed is None or seed["channel"] in self.allowed):
+            for ev in self.thread(seed["channel"], seed["ts"], terms):
+                ev.matched = True  # the request came from this thread: it is the incident by definition
+                found[ev.ref] = ev
+        return sorted(found.values(), key=lambda e: e.at)
+
+    def fetch(self, refs: list[str]) -> list[Evidence]:
+        """Messages named by permalink refs 'CHANNEL/TS[@THREAD_TS]', with their threads."""
+        self._prepare()
+        out: list[Evidence] = []
+        for ref in refs:
+            ch_id, _, rest = ref.partition("/")
+            ts, _, thread_ts = rest.partition("@")
+            if self.allowed is not None and ch_id not in self.allowed:
+                continue
+            try:
+                out.extend(self.thread(ch_id, thread_ts or ts, []))
+            except SourceError:
+                continue  # a link to a channel the bot can't read is not worth failing the report for
+        return out

@@ -1,0 +1,65 @@
+"""Graph state: what a caller passes in, what nodes share, and what comes out."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+
+def merge(left: dict | None, right: dict | None) -> dict:
+    return {**(left or {}), **(right or {})}
+
+
+def add_usage(left: dict | None, right: dict | None) -> dict:
+    out = dict(left or {})
+    for k, v in (right or {}).items():
+        out[k] = out.get(k, 0) + v
+    return out
+
+
+class InputState(TypedDict, total=False):
+    incident: str  # what the person typed: "summer25", "checkout outage 2025-08-04"
+    since: str | None  # ISO time or date; default: `lookback_days` before now
+    until: str | None  # default: now
+    channels: list[str] | None  # Slack channel names/ids; default POSTMORTEM_SLACK_CHANNELS or all the bot is in
+    offline: bool  # force the analyzer that needs no model
+    new_page: bool  # publish a new page even when one exists for this incident
+    seed_thread: dict | None  # {"channel": id, "ts": ts}: the Slack thread the request came from
+    allowed_channels: list[str] | None  # channel ids the requesting person may read (None = no restriction)
+
+
+class State(InputState, total=False):
+    plan: dict  # terms, phrases, window {oldest, latest}
+    slack: dict  # SourceResult
+    notion: dict
+    jira: dict
+    people: dict[str, str]  # Slack user id -> display name
+    evidence: list[dict]  # ranked, capped, numbered E1…
+    dropped: int  # evidence items left out by the token budget
+    report: dict  # Report
+    analyzer: str  # offline | llm:<model>
+    page: dict | None  # {id, url, title, action}
+    publish_error: str | None
+    markdown: str
+    usage: Annotated[dict[str, int], add_usage]
+    timings: Annotated[dict[str, float], merge]
+    log: Annotated[list[str], operator.add]  # human-readable notes (fallbacks, skipped references)
+
+
+class OutputState(TypedDict, total=False):
+    report: dict
+    evidence: list[dict]
+    page: dict | None
+    markdown: str
+    analyzer: str
+    usage: dict[str, int]
+    timings: dict[str, float]
+    slack: dict
+    notion: dict
+    jira: dict
+    plan: dict
+    publish_error: str | None
+    log: list[str]
+
+
+Json = dict[str, Any]
