@@ -91,6 +91,7 @@ def clean_text(text: str) -> str:
     t = re.sub(r"(?<![\w_])_([^_\n]+?)_(?![\w_])", r"\1", t)
     t = re.sub(r"`+([^`]*)`+", r"\1", t)
     t = re.sub(r":(?:\+1|-1|[a-z][a-z0-9_+\-]*):", "", t)
+    t = re.sub(r"[ \t]+([.,;:!?])", r"\1", t)  # where a stripped id stood before punctuation
     t = t.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in t.splitlines()).strip()
 

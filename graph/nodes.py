@@ -23,7 +23,7 @@ def timed(fn):
     """Record each node's wall time in state['timings'] (the closing numbers of every run)."""
 
     @functools.wraps(fn)
-    def wrapper(state: State, config: RunnableConfig | None = None) -> dict:
+    def wrapper(state: State, config: RunnableConfig = None) -> dict:
         t0 = time.perf_counter()
         update = fn(state, config)
         update["timings"] = {fn.__name__: round(time.perf_counter() - t0, 3)}
@@ -39,7 +39,7 @@ def incident_key(state: State) -> str:
 
 
 @timed
-def plan(state: State, config: RunnableConfig | None = None) -> dict:
+def plan(state: State, config: RunnableConfig = None) -> dict:
     cfg = Configuration.from_runnable_config(config)
     incident = (state.get("incident") or "").strip()
     if not incident and not state.get("seed_thread"):
@@ -76,17 +76,17 @@ def _gather(name: str, state: State, config: RunnableConfig | None) -> dict:
 
 
 @timed
-def gather_slack(state: State, config: RunnableConfig | None = None) -> dict:
+def gather_slack(state: State, config: RunnableConfig = None) -> dict:
     return _gather("slack", state, config)
 
 
 @timed
-def gather_notion(state: State, config: RunnableConfig | None = None) -> dict:
+def gather_notion(state: State, config: RunnableConfig = None) -> dict:
     return _gather("notion", state, config)
 
 
 @timed
-def gather_jira(state: State, config: RunnableConfig | None = None) -> dict:
+def gather_jira(state: State, config: RunnableConfig = None) -> dict:
     return _gather("jira", state, config)
 
 
@@ -99,7 +99,7 @@ def _known_refs(items: list[Evidence]) -> dict[str, set[str]]:
 
 
 @timed
-def follow_references(state: State, config: RunnableConfig | None = None) -> dict:
+def follow_references(state: State, config: RunnableConfig = None) -> dict:
     """Fetch Jira keys, Notion links and Slack permalinks mentioned in the evidence, then rank and cap."""
     cfg = Configuration.from_runnable_config(config)
     items = [Evidence(**e) for name in ("slack", "notion", "jira") for e in (state.get(name) or {}).get("items", [])]

@@ -6,8 +6,22 @@ import re
 from datetime import datetime, timedelta
 
 from graph.cues import (
-    ACTION, EARLIER, IMPACT, META_ACTION, QUANTITY, RESOLVED, ROOT, ROOT_STRONG, SOURCE_RANK, SYMPTOM, THEMES, Item,
-    cue_count, issue_fields, positive, strip_interjection,
+    ACTION,
+    EARLIER,
+    IMPACT,
+    META_ACTION,
+    QUANTITY,
+    RESOLVED,
+    ROOT,
+    ROOT_STRONG,
+    SOURCE_RANK,
+    SYMPTOM,
+    THEMES,
+    Item,
+    cue_count,
+    issue_fields,
+    positive,
+    strip_interjection,
 )
 from graph.report import Claim
 from graph.terms import incident_dates
@@ -24,7 +38,9 @@ def when(it: Item) -> str:
 
 
 def attribute(it: Item, text: str) -> str:
-    return f"{text.rstrip()} ({who(it)}, {when(it)})"
+    """'Quote (Author, 2025-08-04 09:07 UTC).': who said it and when, after the words taken from the evidence."""
+    text = text.strip().rstrip(".")
+    return f"{text[:1].upper()}{text[1:]} ({who(it)}, {when(it)})."
 
 
 def _rank(it: Item) -> tuple:
@@ -60,7 +76,7 @@ def describe_detection(det: Item | None, items: list[Item]) -> tuple[str, list[s
         for s in it.sents:
             m = EARLIER.search(s)
             if m and it.dt and det.dt and it.dt.date() == det.dt.date() and m.group(1).zfill(5) < det.dt.strftime("%H:%M"):
-                text += f" Earlier signs: {attribute(it, strip_interjection(s))}."
+                text += f" Earlier signs: {attribute(it, strip_interjection(s))}"
                 return text, [*ids, it.e.id], m.group(1)
     return text, ids, earlier
 
@@ -72,7 +88,7 @@ def theme_of(sentence: str) -> tuple[str | None, int]:
 
 
 def root_score(sentence: str) -> int:
-    if sentence.endswith("?") or positive(RESOLVED, sentence) or ACTION.search(sentence):
+    if sentence.endswith("?") or len(sentence.split()) < 4 or positive(RESOLVED, sentence) or ACTION.search(sentence):
         return 0
     strong, score = cue_count(ROOT_STRONG, sentence), 2 * cue_count(ROOT_STRONG, sentence) + cue_count(ROOT, sentence)
     # A sentence that is mostly about ownership, cache or process is a contributing factor, not the cause.
@@ -88,7 +104,8 @@ def find_root_cause(items: list[Item], since: datetime | None, core: set[str]) -
     for it in items:
         sents = [s for s in it.sents if root_score(s)] if it.e.kind != "change" and _after(it, since) else []
         if sents:
-            score = sum(root_score(s) for s in sents) + (0.5 if it.e.id in core else 0)
+            # First-hand messages outrank write-ups, which retell (and may be an earlier draft of this report).
+            score = sum(root_score(s) for s in sents) * (0.5 if it.e.kind == "page" else 1) + 0.5 * (it.e.id in core)
             found.append((-score, _rank(it), it, sents))
     if not found:
         return Claim(text=NOT_ESTABLISHED, evidence=[], verified=False)
@@ -100,8 +117,8 @@ def find_root_cause(items: list[Item], since: datetime | None, core: set[str]) -
     return Claim(text=text, evidence=[best.e.id, *also], verified=True)
 
 
-def find_contributing(items: list[Item], skip_keys: set[str], skip_ids: set[str]) -> list[Claim]:
-    """One claim per theme (ownership, process, monitoring, cache), quoting the sentence that hits it hardest."""
+def find_contributing(items: list[Item], skip_keys: set[str], skip_ids: set[str]) -> list[tuple[str, Claim]]:
+    """One (theme, claim) per theme (ownership, process, monitoring, cache), quoting the sentence hitting it hardest."""
     buckets: dict[str, list[tuple]] = {name: [] for name in THEMES}
     for it in items:
         if it.e.kind == "change" or it.e.id in skip_ids or (it.e.key and it.e.key in skip_keys):
@@ -111,19 +128,20 @@ def find_contributing(items: list[Item], skip_keys: set[str], skip_ids: set[str]
                 continue
             name, n = theme_of(s)
             if name:
-                buckets[name].append((-n, _rank(it), it, s))
+                buckets[name].append((-n, len(s.split()) < 8, _rank(it), it, s))
     unowned = [it for it in items if it.e.kind == "issue" and it.e.key not in skip_keys
                and issue_fields(it.e.text)["unassigned"]]
     claims = []
     for name, found in buckets.items():
-        found.sort(key=lambda f: f[:2])
+        found.sort(key=lambda f: f[:3])
         extra = unowned if name == "ownership" else []
         if not found and not extra:
             continue
-        parts = [attribute(found[0][2], strip_interjection(found[0][3]))] if found else []
+        parts = [attribute(found[0][3], strip_interjection(found[0][4]))] if found else []
         parts += [f"{it.e.key} ({it.e.title or 'the task'}) had no assignee in Jira." for it in extra[:1]]
-        ids = list(dict.fromkeys([f[2].e.id for f in found] + [it.e.id for it in extra]))[:3]
-        claims.append(Claim(text=" ".join(parts), evidence=ids, verified=True))
+        ids = list(dict.fromkeys([f[3].e.id for f in found[:1]] + [it.e.id for it in extra[:1]]
+                                 + [f[3].e.id for f in found[1:]]))[:3]
+        claims.append((name, Claim(text=" ".join(parts), evidence=ids, verified=True)))
     return claims
 
 

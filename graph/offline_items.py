@@ -7,8 +7,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from graph.cues import (
-    ACTION, ACTION_PREFIX, DONE, FILED, IMPACT, KEY, KEY_WITH_GIST, META_ACTION, RESOLVED, ROOT, SYMPTOM, THEMES, Item,
-    change_status, clean_text, is_chitchat, is_follow_up_label, issue_fields, shorten, strip_interjection,
+    ACTION,
+    ACTION_PREFIX,
+    DONE,
+    FILED,
+    IMPACT,
+    KEY,
+    KEY_WITH_GIST,
+    META_ACTION,
+    RESOLVED,
+    ROOT,
+    SYMPTOM,
+    THEMES,
+    Item,
+    change_status,
+    clean_text,
+    is_chitchat,
+    is_follow_up_label,
+    issue_fields,
+    shorten,
+    strip_interjection,
 )
 from graph.report import ActionItem, TimelineEvent
 from graph.terms import STOPWORDS, normalize

@@ -15,7 +15,7 @@ from graph.state import State
 
 
 @timed
-def analyze(state: State, config: RunnableConfig | None = None) -> dict:
+def analyze(state: State, config: RunnableConfig = None) -> dict:
     cfg = Configuration.from_runnable_config(config)
     evidence = [Evidence(**e) for e in state.get("evidence", [])]
     incident = state.get("incident") or state["plan"]["key"]
@@ -44,7 +44,7 @@ def analyze(state: State, config: RunnableConfig | None = None) -> dict:
 
 
 @timed
-def publish(state: State, config: RunnableConfig | None = None) -> dict:
+def publish(state: State, config: RunnableConfig = None) -> dict:
     from graph.publish_notion import PublishError, make_client, page_title, publish_report
     from graph.render_blocks import report_blocks
     from graph.render_markdown import report_markdown

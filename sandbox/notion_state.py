@@ -59,14 +59,16 @@ class NotionState:
     def from_workspace(cls, ws) -> NotionState:
         team = ws.slack.team.name if ws.slack and ws.slack.team else ws.name
         st = cls(workspace_name=team, bot_id=ids.uuid_for("notion-bot", ws.name))
+        # Notion shows a person's full name; the format keeps it on the Slack side of the same person
+        full = {u.name: u.real_name for u in ws.slack.users if u.real_name}
         for u in ws.notion.users:
-            st.people[u.id] = (u.name, u.email)
+            st.people[u.id] = (full.get(u.name, u.name), u.email)
         owner = ws.notion.users[0].id if ws.notion.users else ids.uuid_for("notion-user", "owner")
         by_name = {u.name: u.id for u in ws.notion.users}
         for p in ws.notion.pages:
             author = by_name.get(p.author) or (ids.uuid_for("notion-user", p.author) if p.author else owner)
             if p.author and author not in st.people:
-                st.people[author] = (p.author, None)  # a Slack user who also writes in Notion
+                st.people[author] = (full.get(p.author, p.author), None)  # a Slack user who also writes in Notion
             edited = p.edited or p.created
             st.pages[p.id] = PageRec(p.id, rich_text([text_item(p.title)]), p.parent, p.created, edited, author,
                                      author, p.shared)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from sandbox import slack_args, slack_html, slack_methods
+from sandbox import slack_args, slack_html, slack_methods, slack_socket
 from sandbox.faults import STATE
 from sandbox.slack_state import SlackError, SlackState
 
@@ -85,6 +85,7 @@ def build_app(ctx) -> web.Application:
 
     app = web.Application()
     app[STATE] = state
+    slack_socket.add_routes(app, state, ctx)  # before /api/{method}: apps.connections.open takes the app token
     app.router.add_route("*", "/api/{method}", api)
     slack_html.add_routes(app, state)
     return app

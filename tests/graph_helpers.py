@@ -25,3 +25,34 @@ def by_ref(result: dict) -> dict[str, list[dict]]:
     for ev in result["evidence"]:
         out.setdefault(ev["ref"], []).append(ev)
     return out
+
+
+def page_blocks(sb, page_id: str) -> list:
+    """The live top-level blocks of a page in the sandbox's Notion store."""
+    notion = sb.state("notion")
+    return [notion.blocks[c] for c in notion.live_children(page_id) if c in notion.blocks]
+
+
+def page_texts(sb, page_id: str) -> list[str]:
+    """Every rich-text string on a page, nested blocks and table cells included, in order."""
+    notion, out = sb.state("notion"), []
+
+    def walk(bid: str) -> None:
+        for c in notion.live_children(bid):
+            b = notion.blocks.get(c)
+            if b is None:
+                continue
+            cells = b.data.get("cells") or [b.data.get("rich_text", [])]
+            out.append(" ".join("".join(t.get("plain_text") or t.get("text", {}).get("content", "") for t in cell)
+                                for cell in cells))
+            walk(c)
+
+    walk(page_id)
+    return out
+
+
+def report_pages(sb, key: str = "summer25") -> list:
+    """Published post-mortem pages (not trashed) whose marker names this incident key."""
+    notion = sb.state("notion")
+    return [p for p in notion.pages.values() if not p.in_trash and notion.title_of(p.id).startswith("Post-mortem")
+            and any(f"Incident key: {key}" in t for t in page_texts(sb, p.id)[:1])]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from graph_helpers import run_on
+from graph_helpers import page_blocks, page_texts, run_on
 
 from graph.grounding import check_grounding
 from sandbox.server import Sandbox
@@ -76,7 +76,8 @@ def test_published_page_is_native_blocks_not_markdown(run):
     sb, result = run
     page = result["page"]
     assert page["action"] == "created" and page["url"].startswith(sb.urls["notion"])
-    notion = sb.state("notion")
-    types = [b["type"] for b in notion.children_of(page["id"])]
+    types = [b.type for b in page_blocks(sb, page["id"])]
     assert {"callout", "heading_2", "table", "to_do", "bulleted_list_item"} <= set(types)
-    assert not any("## " in t or "**" in t for t in notion.plain_texts(page["id"]))
+    texts = page_texts(sb, page["id"])
+    assert not any(t.lstrip().startswith(("# ", "## ", "### ", "- [ ]", "| ")) for t in texts)  # no raw Markdown
+    assert any("09:07:22" in t for t in texts) and not any("<@U" in t for t in texts)

@@ -1,0 +1,141 @@
+"""What the bot says in Slack: usage, the result reply (Block Kit plus plain-text fallback) and failure replies."""
+
+from __future__ import annotations
+
+import re
+
+from graph.progress import source_line
+
+USAGE = ("*How to use me*\n"
+         "• `/postmortem summer25` writes the post-mortem for an incident and replies in a thread here.\n"
+         "• `@postmortem summer25` in a channel does the same in the thread of your message.\n"
+         "• `@postmortem` inside a thread writes it for the incident discussed in that thread.\n"
+         "I read Slack, Notion and Jira, publish the report to Notion and post the link.")
+SECTION_MAX = 2900  # Slack caps section text at 3000 characters
+SNIPPET_MAX = 3500  # keep each Markdown message readable and well under Slack's 40k limit
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn control characters, so report text cannot ping people or break formatting."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def sources_line(sources: dict) -> str:
+    parts = []
+    for name in ("slack", "notion", "jira"):
+        s = sources.get(name) or {}
+        result = {"status": s.get("status"), "items": [None] * int(s.get("items") or 0)}
+        parts.append(source_line(name, result))
+    return " · ".join(parts)
+
+
+def missing_sources(sources: dict) -> list[str]:
+    out = []
+    for name, label in (("slack", "Slack"), ("notion", "Notion"), ("jira", "Jira")):
+        s = sources.get(name) or {}
+        if s.get("status") in ("failed", "skipped"):
+            out.append(f"{label} ({s.get('error') or s['status']})")
+    return out
+
+
+def _action(item: dict) -> str:
+    owner = f" — *{escape(item['owner'])}*" if item.get("owner") else " — _no owner yet_"
+    jira = f" ({escape(item['jira'])})" if item.get("jira") else ""
+    return f"• {escape(_clip(item.get('text', ''), 200))}{owner}{jira}"
+
+
+def result_reply(result: dict, run_id: str | None) -> tuple[str, list[dict]]:
+    """The final thread reply for a published (created or updated) post-mortem."""
+    page, report = result["page"], result.get("report") or {}
+    verb = "updated" if page.get("action") == "updated" else "created"
+    title = escape(page.get("title") or result["incident"])
+    text = f"Post-mortem {verb}: {page['url']}"
+    head = f"*<{page['url']}|{title}>*\n" + (
+        "I updated the existing post-mortem page with what I found." if verb == "updated"
+        else "I created a new post-mortem page in Notion.")
+    blocks: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": head}}]
+    if report.get("summary"):
+        blocks.append(_section(f"*Summary*\n{escape(_clip(report['summary'], 600))}"))
+    root = (report.get("root_cause") or {}).get("text")
+    if root:
+        blocks.append(_section(f"*Root cause:* {escape(_clip(root.splitlines()[0], 280))}"))
+    items = report.get("action_items") or []
+    if items:
+        lines = [_action(i) for i in items[:8]]
+        more = f"\n…and {len(items) - 8} more in the page" if len(items) > 8 else ""
+        blocks.append(_section("*Action items*\n" + "\n".join(lines) + more))
+    context = f"Sources: {sources_line(result.get('sources') or {})}"
+    missing = missing_sources(result.get("sources") or {})
+    if missing:
+        context += f"\nMissing: {escape('; '.join(missing))} — the report says what it could not check."
+    if run_id:
+        context += f"\nRun `{run_id}`"
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
+    fallback = "\n".join([text, *(f"Root cause: {_clip(root, 280)}" for _ in [0] if root)])
+    return fallback, blocks
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _clip_keep_lines(text, SECTION_MAX)}}
+
+
+def _clip_keep_lines(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def explain(error: str | None) -> str:
+    """A failure reason in words a person understands (the raw reason stays in the logs)."""
+    e = (error or "").lower()
+    if re.search(r"\b(503|502|504|500|unavailable|internal)", e):
+        return "Notion is not answering right now (it returned a server error)"
+    if re.search(r"\b(401|unauthorized|invalid_auth|token)", e):
+        return "Notion refused the bot's token; NOTION_TOKEN needs checking"
+    if re.search(r"\b(404|object_not_found|not shared|parent)", e):
+        return "the Notion parent page isn't shared with the integration"
+    if re.search(r"\b(429|rate)", e):
+        return "Notion kept asking me to slow down (rate limited)"
+    if "could not be reached" in e or "connection" in e or "timeout" in e or "timed out" in e:
+        return "I could not reach Notion"
+    return f"publishing failed ({_clip(error or 'unknown reason', 200)})"
+
+
+def publish_failed_reply(incident: str, error: str | None, run_id: str | None, has_markdown: bool) -> str:
+    lines = [f":warning: I wrote the post-mortem for *{escape(incident)}* but couldn't publish it to Notion: "
+             f"{explain(error)}."]
+    if has_markdown:
+        lines.append("The full report is below as Markdown, so nothing is lost.")
+    if run_id:
+        lines.append(f"To publish it once Notion is back, run `postmortem resume {run_id}` (run id `{run_id}`).")
+    return "\n".join(lines)
+
+
+def crashed_reply(incident: str, error: str, run_id: str | None) -> str:
+    why = _clip(error, 300)
+    out = f":x: Something went wrong while writing the post-mortem for *{escape(incident)}*: {escape(why)}."
+    if run_id:
+        out += f"\nWhat was gathered is saved: `postmortem resume {run_id}` picks it up again (run id `{run_id}`)."
+    else:
+        out += "\nNothing was published. Try again in a minute; if it keeps failing, tell whoever runs the bot."
+    return out
+
+
+def markdown_snippets(markdown: str) -> list[str]:
+    """The report as code-fenced messages, split on line boundaries so each stays readable."""
+    chunks, current = [], ""
+    for line in markdown.replace("```", "'''").splitlines(keepends=True):
+        while len(line) > SNIPPET_MAX:
+            chunks.append(current) if current else None
+            current, line = "", line[SNIPPET_MAX:]
+            chunks.append(line[:0] + line[:SNIPPET_MAX])
+        if len(current) + len(line) > SNIPPET_MAX:
+            chunks.append(current)
+            current = ""
+        current += line
+    if current.strip():
+        chunks.append(current)
+    return [f"```\n{c.rstrip()}\n```" for c in chunks if c.strip()]
