@@ -76,7 +76,7 @@ def result_reply(result: dict, run_id: str | None) -> tuple[str, list[dict]]:
     if run_id:
         context += f"\nRun `{run_id}`"
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
-    fallback = "\n".join([text, *(f"Root cause: {_clip(root, 280)}" for _ in [0] if root)])
+    fallback = text + (f"\nRoot cause: {_clip(root, 280)}" if root else "")
     return fallback, blocks
 
 
@@ -126,16 +126,16 @@ def crashed_reply(incident: str, error: str, run_id: str | None) -> str:
 
 def markdown_snippets(markdown: str) -> list[str]:
     """The report as code-fenced messages, split on line boundaries so each stays readable."""
-    chunks, current = [], ""
-    for line in markdown.replace("```", "'''").splitlines(keepends=True):
-        while len(line) > SNIPPET_MAX:
-            chunks.append(current) if current else None
-            current, line = "", line[SNIPPET_MAX:]
-            chunks.append(line[:0] + line[:SNIPPET_MAX])
-        if len(current) + len(line) > SNIPPET_MAX:
-            chunks.append(current)
-            current = ""
-        current += line
-    if current.strip():
-        chunks.append(current)
-    return [f"```\n{c.rstrip()}\n```" for c in chunks if c.strip()]
+    pieces = []
+    for line in markdown.replace("```", "'''").splitlines():
+        pieces.extend(line[i:i + SNIPPET_MAX] for i in range(0, max(len(line), 1), SNIPPET_MAX))
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for piece in pieces:
+        if chunks[-1] and size + len(piece) + 1 > SNIPPET_MAX:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(piece)
+        size += len(piece) + 1
+    texts = ["\n".join(c).strip("\n") for c in chunks]
+    return [f"```\n{t}\n```" for t in texts if t.strip()]

@@ -38,8 +38,8 @@ def analyze_offline(incident: str, evidence: list[Evidence]) -> Report:
     incident_ids = {it.e.id for it in items if tickets.incident and it.e.key == tickets.incident.e.key}
     core = thread_ids(items, det) | incident_ids
     detection, detection_ids, earlier = describe_detection(det, items)
-    root = find_root_cause(items, since, core)
     follow_keys = {it.e.key for it in tickets.follow_ups if it.e.key}
+    root = find_root_cause(items, since, core, follow_keys)
     themed = find_contributing(items, follow_keys, set(root.evidence[:1]))
     resolution, fixed = find_resolution(items, since, tickets.done)
     impact, impact_ids, counted = find_impact(items, since)

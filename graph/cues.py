@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from graph.evidence import Evidence, parse_iso
 
@@ -72,7 +72,9 @@ class Item:
     sents: tuple[str, ...]
 
     def sort_key(self) -> tuple:
-        return (self.dt is None, self.dt or datetime.min, self.e.at, self.order)
+        # Ties break on the evidence number, not input position, so reordered input gives the same report.
+        number = int(self.e.id[1:]) if re.fullmatch(r"E\d+", self.e.id) else 1 << 30
+        return (self.dt is None, self.dt or datetime.min.replace(tzinfo=UTC), self.e.at, number, self.order)
 
 
 def clean_text(text: str) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from graph.cues import (
     ACTION,
     EARLIER,
+    FILED,
     IMPACT,
     META_ACTION,
     QUANTITY,
@@ -88,7 +89,7 @@ def theme_of(sentence: str) -> tuple[str | None, int]:
 
 
 def root_score(sentence: str) -> int:
-    if sentence.endswith("?") or len(sentence.split()) < 4 or positive(RESOLVED, sentence) or ACTION.search(sentence):
+    if sentence.endswith("?") or len(sentence.split()) < 4 or positive(RESOLVED, sentence) or ACTION.search(sentence) or FILED.search(sentence):
         return 0
     strong, score = cue_count(ROOT_STRONG, sentence), 2 * cue_count(ROOT_STRONG, sentence) + cue_count(ROOT, sentence)
     # A sentence that is mostly about ownership, cache or process is a contributing factor, not the cause.
@@ -99,10 +100,12 @@ def _cue_words(sentences: list[str]) -> set[str]:
     return {m.lower() for s in sentences for rx in (ROOT_STRONG, ROOT) for m in rx.findall(s)}
 
 
-def find_root_cause(items: list[Item], since: datetime | None, core: set[str]) -> Claim:
+def find_root_cause(items: list[Item], since: datetime | None, core: set[str], skip_keys: set[str]) -> Claim:
+    """The item stating the cause most plainly after detection; others naming the same cue words back it."""
     found = []
     for it in items:
-        sents = [s for s in it.sents if root_score(s)] if it.e.kind != "change" and _after(it, since) else []
+        usable = it.e.kind != "change" and _after(it, since) and not (it.e.key and it.e.key in skip_keys)
+        sents = [s for s in it.sents if root_score(s)] if usable else []
         if sents:
             # First-hand messages outrank write-ups, which retell (and may be an earlier draft of this report).
             score = sum(root_score(s) for s in sents) * (0.5 if it.e.kind == "page" else 1) + 0.5 * (it.e.id in core)

@@ -75,7 +75,9 @@ def read_tickets(items: list[Item], since: datetime | None) -> Tickets:
 def _gist(it: Item) -> str:
     sents = [strip_interjection(s) for s in it.sents] or [clean_text(it.e.text)]
     i = next((i for i, s in enumerate(sents) if any(rx.search(s) for rx in _CUES)), 0)
-    gist = sents[i] if len(sents[i]) >= 40 or i + 1 >= len(sents) else f"{sents[i]} {sents[i + 1]}"
+    gist = sents[i]
+    if i + 1 < len(sents) and len(gist) + len(sents[i + 1]) < 150:
+        gist = f"{gist} {sents[i + 1]}"
     return shorten(gist, 200)
 
 
@@ -116,8 +118,9 @@ def build_timeline(items: list[Item], decisive: set[str], core: set[str],
         if not relevant or (chatty and it.e.id not in decisive):
             continue
         in_window = bool(window and it.dt and window[0] <= it.dt <= window[1])
+        # Decisive moments first, then the incident thread and ticket, then write-ups and anything with a cue.
         priority = (100 * (it.e.id in decisive) + 10 * (it.e.id in core) + 5 * it.e.matched + 3 * in_window
-                    + 3 * (it.e.kind == "page") + 2 * any(rx.search(s) for rx in _CUES for s in it.sents))
+                    + 8 * (it.e.kind == "page" and in_window) + 4 * any(rx.search(s) for rx in _CUES for s in it.sents))
         picked.append((-priority, it.sort_key(), it))
     kept = sorted(picked, key=lambda p: p[:2])[:cap]
     kept.sort(key=lambda p: p[1])

@@ -123,7 +123,8 @@ class SlackSource:
         oldest, latest = parse_iso(window["oldest"]).timestamp(), parse_iso(window["latest"]).timestamp()
         found: dict[str, Evidence] = {}
         seed = plan.get("seed_thread")
-        for ch in self._readable_channels():
+        readable = self._readable_channels()
+        for ch in readable:
             for m in self._paged("conversations_history", "messages", channel=ch["id"], oldest=f"{oldest:.6f}",
                                  latest=f"{latest:.6f}", inclusive=True, limit=200):
                 if m.get("subtype") in ("channel_join", "channel_leave") or not is_match(m.get("text", ""), terms):
@@ -134,11 +135,32 @@ class SlackSource:
                 else:
                     ev = self._evidence(ch["id"], m, None, terms)
                     found.setdefault(ev.ref, ev)
+        for ch_id, ts in self._search_hits(terms, oldest, latest, {c["id"] for c in readable}):
+            if not any(ev.ref == f"{ch_id}/{ts}" for ev in found.values()):
+                for ev in self.thread(ch_id, ts, terms):
+                    found.setdefault(ev.ref, ev)
         if seed and (self.allowed is None or seed["channel"] in self.allowed):
             for ev in self.thread(seed["channel"], seed["ts"], terms):
                 ev.matched = True  # the request came from this thread: it is the incident by definition
                 found[ev.ref] = ev
         return sorted(found.values(), key=lambda e: e.at)
+
+    def _search_hits(self, terms: list[str], oldest: float, latest: float, readable: set[str]):
+        """search.messages (user tokens only) also finds thread replies whose parent doesn't name the incident."""
+        if not self.cfg.slack_user_token or not terms:
+            return
+        searcher = make_client(self.cfg, self.cfg.slack_user_token)
+        for term in terms:
+            try:
+                data = searcher.search_messages(query=term, count=100).data
+            except (SlackApiError, OSError):
+                return  # search is a bonus on top of history; its absence is not a failure
+            for match in (data.get("messages") or {}).get("matches", []):
+                ch_id = (match.get("channel") or {}).get("id")
+                if ch_id in readable and oldest <= float(match["ts"]) <= latest:
+                    # real search matches carry the thread only inside the permalink's query string
+                    in_link = re.search(r"thread_ts=(\d+\.\d+)", match.get("permalink", ""))
+                    yield ch_id, match.get("thread_ts") or (in_link.group(1) if in_link else match["ts"])
 
     def fetch(self, refs: list[str]) -> list[Evidence]:
         """Messages named by permalink refs 'CHANNEL/TS[@THREAD_TS]', with their threads."""

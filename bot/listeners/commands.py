@@ -1,0 +1,86 @@
+"""`/postmortem <incident>`: acknowledged at once, then a visible parent message and everything else in its thread."""
+
+from __future__ import annotations
+
+from logging import Logger
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.access import refusal
+from bot.jobs import Jobs, Request
+from bot.replies import USAGE, escape
+from bot.slack_api import SlackAPI, error_code
+
+HELP_WORDS = {"help", "?", "-h", "--help", "usage"}
+
+
+def register(app: App) -> None:
+    app.command("/postmortem")(postmortem_command_callback)
+
+
+def postmortem_command_callback(ack: Ack, command: dict, client: WebClient, context: BoltContext,
+                                respond: Respond, logger: Logger) -> None:
+    text = " ".join((command.get("text") or "").split())
+    if not text or text.lower() in HELP_WORDS:
+        ack(text=USAGE)  # an ack with text is shown only to the person who typed the command
+        return
+    why = refusal(context["settings"], command["user_id"], command["channel_id"], command.get("user_name"),
+                  command.get("channel_name"))
+    if why:
+        ack(text=why)
+        return
+    ack()
+    jobs: Jobs = context["jobs"]
+    if not jobs.seen.first_time(f"command:{command.get('trigger_id')}:{text}"):
+        logger.info("dropping a repeated delivery of /postmortem %s", text)
+        return
+    api, user, channel = SlackAPI(client), command["user_id"], command["channel_id"]
+    try:
+        if not ensure_member(api, channel):
+            tell(respond, api, channel, user, "I'm not in this private channel, so I can't post here or read it. "
+                 "Invite me with `/invite @postmortem`, then try again.")
+            return
+        parent = api.post_message(channel, f"Post-mortem for *{escape(text)}* requested by <@{user}>")
+        jobs.submit(api, Request(incident=text, user=user, channel=channel, thread_ts=parent["ts"]))
+    except Exception as exc:  # noqa: BLE001 - the person must hear about it; the details go to the log
+        logger.exception("could not start /postmortem %s", text)
+        tell(respond, api, channel, user, f"Sorry, I couldn't start the post-mortem for *{escape(text)}*: "
+             f"{_reason(exc)}. Please try again in a minute.")
+
+
+def ensure_member(api: SlackAPI, channel: str) -> bool:
+    """Join public channels on demand; a private channel the bot is not in is invisible to it (channel_not_found)."""
+    try:
+        info = api.conversation_info(channel)
+    except SlackApiError as exc:
+        if error_code(exc) == "channel_not_found":
+            return False
+        raise
+    if info.get("is_member"):
+        return True
+    if info.get("is_private"):
+        return False
+    api.join_channel(channel)
+    return True
+
+
+def tell(respond: Respond, api: SlackAPI, channel: str, user: str, text: str) -> None:
+    """Say something only the requester sees: through the command's response_url, else chat.postEphemeral."""
+    try:
+        if respond.response_url and respond(text=text, response_type="ephemeral").status_code == 200:
+            return
+    except OSError:
+        pass  # the response_url could not be reached; the Web API may still work
+    try:
+        api.post_ephemeral(channel, user, text)
+    except SlackApiError as exc:
+        context = f"{channel}/{user}: {error_code(exc)}"
+        raise RuntimeError(f"could not reach the requester ({context}) to say: {text}") from exc
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return f"Slack answered {error_code(exc)}"
+    return "Slack could not be reached" if isinstance(exc, OSError) else type(exc).__name__
