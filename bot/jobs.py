@@ -61,12 +61,23 @@ class Jobs:
         self.settings = settings
         self.seen = Seen()
         self._pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="postmortem-job")
+        # Slack chatter before a job (joins, parent message) runs here, never on Bolt's listener threads, so a burst
+        # of requests cannot hold up the next acknowledgement.
+        self._intake = ThreadPoolExecutor(max(8, 2 * settings.workers), thread_name_prefix="postmortem-intake")
+        self._waiting: dict[Future, tuple[SlackAPI, Request, Progress]] = {}
         self._count = threading.Lock()
-        self.queued = self.running = self.done = 0
+        self.queued = self.running = self.done = self.peak = 0
         self._keys: dict[str, threading.Lock] = {}
 
     def stats(self) -> dict:
-        return {"workers": self.settings.workers, "queued": self.queued, "running": self.running, "done": self.done}
+        return {"workers": self.settings.workers, "queued": self.queued, "running": self.running, "done": self.done,
+                "peak_running": self.peak}
+
+    def intake(self, fn, *args) -> Future:
+        """Run `fn(*args)` soon on an intake thread; what it raises is logged (it must tell the person itself)."""
+        future = self._intake.submit(fn, *args)
+        future.add_done_callback(lambda f: f.exception() and log.error("intake failed", exc_info=f.exception()))
+        return future
 
     def submit(self, api: SlackAPI, req: Request) -> Future:
         """Post the progress line in the thread now, run the graph when a worker is free."""
@@ -77,10 +88,27 @@ class Jobs:
         if busy:
             progress.step = "queued behind other post-mortems…"
         progress.start()
-        return self._pool.submit(self._run, api, req, progress)
+        with self._count:
+            future = self._pool.submit(self._run, api, req, progress)
+            self._waiting[future] = (api, req, progress)
+        future.add_done_callback(self._forget)
+        return future
 
-    def shutdown(self, wait: bool = True) -> None:
-        self._pool.shutdown(wait=wait, cancel_futures=not wait)
+    def _forget(self, future: Future) -> None:
+        with self._count:
+            self._waiting.pop(future, None)
+
+    def shutdown(self) -> None:
+        """Finish running jobs; queued ones are cancelled and their threads told to ask again."""
+        self._intake.shutdown(wait=True)
+        with self._count:
+            waiting = list(self._waiting.items())
+        # cancel() runs the done callbacks, which take the lock: so outside it.
+        for _, (api, req, progress) in [(f, job) for f, job in waiting if f.cancel()]:
+            progress.finish(False)
+            self._say(api, req, ":arrows_counterclockwise: I was restarted before I could start this post-mortem, "
+                                "so nothing was written. Please ask again.")
+        self._pool.shutdown(wait=True)
 
     def _lock_for(self, key: str) -> threading.Lock:
         with self._count:
@@ -90,6 +118,7 @@ class Jobs:
         with self._count:
             self.queued -= 1
             self.running += 1
+            self.peak = max(self.peak, self.running)
         run_id, started = new_thread_id(req.incident or "thread"), False
         try:
             # Two people asking for the same incident at once get one page: the second run updates it.

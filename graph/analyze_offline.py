@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from graph.cues import OWNERSHIP_A, OWNERSHIP_Q, Item, clean_text, make_item, shorten, strip_interjection
+from graph.cues import (
+    OWNERSHIP_A,
+    OWNERSHIP_Q,
+    Item,
+    clean_text,
+    issue_fields,
+    make_item,
+    shorten,
+    strip_interjection,
+)
 from graph.evidence import Evidence
 from graph.offline_findings import (
     NOT_ESTABLISHED,
@@ -40,7 +49,7 @@ def analyze_offline(incident: str, evidence: list[Evidence]) -> Report:
     detection, detection_ids, earlier = describe_detection(det, items)
     follow_keys = {it.e.key for it in tickets.follow_ups if it.e.key}
     root = find_root_cause(items, since, core, follow_keys)
-    themed = find_contributing(items, follow_keys, set(root.evidence[:1]))
+    themed = find_contributing(items, follow_keys, set(root.evidence[:1]), since)
     resolution, fixed = find_resolution(items, since, tickets.done)
     impact, impact_ids, counted = find_impact(items, since)
     metrics = compute_metrics(det, fixed, tickets)
@@ -137,8 +146,7 @@ def ownership_questions(items: list[Item]) -> list[str]:
     if not asked:
         return []
     answered = any(OWNERSHIP_A.search(s) for it in items for s in it.sents if not s.endswith("?"))
-    if answered or any("Assignee:" in it.e.text and re.search(r"Assignee:\s*(?:none|unassigned)\b", it.e.text, re.I)
-                       for it in items):
+    if answered or any(it.e.kind == "issue" and it.e.matched and issue_fields(it.e.text)["unassigned"] for it in items):
         return []
     it, s = asked[0]
     return [f"{s} (asked by {it.e.author or 'someone'}, not answered in the evidence)"]

@@ -29,9 +29,10 @@ QUANTITY = re.compile(r"[~≈]\s?\d[\d,.]*k?\b(?!:)|\b\d[\d,.]*k?\s+(?:[a-z-]+\s
                       r"|attempts|checkouts|requests|sessions|accounts|people|emails|uses|redemptions)\b", re.I)
 # Contributing-factor themes, in the order they are reported; a sentence joins the theme it hits most.
 THEMES: dict[str, re.Pattern[str]] = {
-    "ownership": _rx("owner", "owned", "owns", "ownership", "unassigned", "no assignee", "nobody", "no one",
-                     "assigned", "claimed", "responsible"),
-    "process": _rx("checklist", "manual", "manually", "thought (?:it|that) was done", "assumed", "by hand", "runbook",
+    "ownership": _rx("owner", "owned", "owns", "ownership", "unassigned", "no assignee", "(?:nobody|no one) (?:was assigned|claimed|owned|picked)",
+                     "(?:not|wasn'?t) assigned", "nobody", "no one", "claimed", "responsible"),
+    # 'checklist' alone is not here: every launch message names the checklist, few say what went wrong with it.
+    "process": _rx("manual", "manually", "thought (?:it|that) was done", "assumed", "by hand", "runbook",
                    "smoke test"),
     "monitoring": _rx("no alert", "no alerting", "no monitoring", "not alerted", "nobody noticed", "didn'?t notice",
                       "unnoticed"),
@@ -86,6 +87,7 @@ def clean_text(text: str) -> str:
     t = re.sub(r"<!(?:here|channel|everyone)[^>]*>", lambda m: "@" + m.group(0)[2:].split("|")[0].rstrip(">"), t)
     t = re.sub(r"<[@#!][^>]*>", "", t)
     t = re.sub(r"\[([^\]]+)\]\((?:https?://|mailto:)[^)]*\)", r"\1", t)
+    t = re.sub(r"\s*\((?:https?://|mailto:)[^)\s]*\)", "", t)  # the Slack gatherer's 'label (url)'; the item links it
     t = re.sub(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}.*$", "", t)  # table rulers
     t = re.sub(r"(?m)^[ \t]*\|(.*)\|[ \t]*$", lambda m: " ".join(c.strip() for c in m.group(1).split("|")), t)
     t = re.sub(r"(?m)^[ \t]*(?:#{1,6}\s+|[-*+]\s+\[[ xX]\]\s+|[-*+]\s+|>\s*|\d+\.\s+)", "", t)
@@ -111,6 +113,8 @@ def make_item(e: Evidence, order: int) -> Item:
     except ValueError:
         dt = None
     text = issue_body(e.text) if e.source == "jira" and e.kind == "issue" else e.text
+    if e.source == "jira" and e.kind == "comment":
+        text = re.sub(r"^\s*[A-Z][A-Z0-9]+-\d+ comment:\s*", "", text)
     return Item(e=e, dt=dt, order=order, sents=split_sentences(text))
 
 
@@ -133,7 +137,8 @@ def issue_fields(text: str) -> dict[str, str | list[str] | None]:
         "assignee": who,
         "labels": [x.strip().lower() for x in labels.group(1).split(",") if x.strip()] if labels else [],
         "type": kind.group(1).strip() if kind else None,
-        "unassigned": bool(re.search(r"\bAssignee:\s*(?:none|unassigned|nobody|-|n/a|null)\b", text, re.I)),
+        # The Jira gatherer writes 'Assignee: …' only when there is one, so no field means nobody was assigned.
+        "unassigned": who is None,
     }
 
 

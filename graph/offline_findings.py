@@ -120,8 +120,11 @@ def find_root_cause(items: list[Item], since: datetime | None, core: set[str], s
     return Claim(text=text, evidence=[best.e.id, *also], verified=True)
 
 
-def find_contributing(items: list[Item], skip_keys: set[str], skip_ids: set[str]) -> list[tuple[str, Claim]]:
-    """One (theme, claim) per theme (ownership, process, monitoring, cache), quoting the sentence hitting it hardest."""
+def find_contributing(items: list[Item], skip_keys: set[str], skip_ids: set[str],
+                      since: datetime | None) -> list[tuple[str, Claim]]:
+    """One (theme, claim) per theme (ownership, process, monitoring, cache), quoting the sentence hitting it hardest.
+
+    A matching ticket that existed before the incident without an assignee backs the ownership theme."""
     buckets: dict[str, list[tuple]] = {name: [] for name in THEMES}
     for it in items:
         if it.e.kind == "change" or it.e.id in skip_ids or (it.e.key and it.e.key in skip_keys):
@@ -132,8 +135,8 @@ def find_contributing(items: list[Item], skip_keys: set[str], skip_ids: set[str]
             name, n = theme_of(s)
             if name:
                 buckets[name].append((-n, len(s.split()) < 8, _rank(it), it, s))
-    unowned = [it for it in items if it.e.kind == "issue" and it.e.key not in skip_keys
-               and issue_fields(it.e.text)["unassigned"]]
+    unowned = [it for it in items if it.e.kind == "issue" and it.e.matched and it.e.key not in skip_keys
+               and since is not None and it.dt is not None and it.dt < since and issue_fields(it.e.text)["unassigned"]]
     claims = []
     for name, found in buckets.items():
         found.sort(key=lambda f: f[:3])

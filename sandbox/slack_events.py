@@ -134,6 +134,10 @@ class SlackDriver:
         """Socket Mode acks received: {envelope_id, type, retry_attempt, latency, payload}."""
         return list(self.hub.acks)
 
+    def close_sockets(self) -> None:
+        """Close every Socket Mode connection from Slack's side (stops a client's blocking read at once)."""
+        self.sb.call(lambda: self.hub.close_all(None))
+
     # --- transport -------------------------------------------------------------------------------------
     def _deliver_event(self, body: dict, via: str, attempt: int, reason: str, bot_url, bad_sig, stale) -> Delivery:
         if via == "socket":
@@ -141,11 +145,14 @@ class SlackDriver:
         else:
             headers = {"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": reason} if attempt else {}
             d = self._http(body, json.dumps(body).encode(), "application/json", bot_url, bad_sig, stale, headers)
-        d.retry_attempt = attempt
+            d.retry_attempt = attempt  # over Socket Mode it is the attempt that was acked
         return d
 
     def _socket(self, type_: str, payload: dict, accepts: bool, **kw) -> Delivery:
-        ack = self.sb.call(lambda: self.hub.send(type_, payload, accepts_response_payload=accepts, **kw))
+        try:
+            ack = self.sb.call(lambda: self.hub.send(type_, payload, accepts_response_payload=accepts, **kw))
+        except TimeoutError:
+            return Delivery("socket", payload, error="no_socket_connection")
         if ack is None:
             return Delivery("socket", payload, timed_out=True, error="not_acked")
         return Delivery("socket", payload, latency=ack["latency"], acked=True, ack_payload=ack["payload"],

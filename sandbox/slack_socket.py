@@ -28,6 +28,7 @@ class _Delivery:
     on_ack: Callable[[dict], None] | None
     done: asyncio.Future
     sent_at: dict[str, float] = field(default_factory=dict)  # envelope_id -> monotonic send time
+    attempt: dict[str, int] = field(default_factory=dict)  # envelope_id -> retry_attempt
     timer: asyncio.TimerHandle | None = None
 
 
@@ -38,6 +39,7 @@ class SocketHub:
         self.state, self.ctx = state, ctx
         self.ack_timeout = 3.0  # Slack waits 3 s for an ack
         self.max_retries = 3
+        self.connect_timeout = 5.0  # how long a delivery waits for a bot that is still connecting
         # Slack redelivers Events API envelopes only; a late slash command just fails with operation_timeout.
         self.retry_types = {"events_api"}
         self.app_hash = hashlib.sha256(state.app_id.encode()).hexdigest()
@@ -56,11 +58,11 @@ class SocketHub:
         return f"{self.ctx.urls['slack'].replace('http', 'ws', 1)}/link/?ticket={ticket}&app_id={self.app_hash}"
 
     async def send(self, type_: str, payload: dict, *, accepts_response_payload: bool = False, wait: bool = True,
-                   retry_attempt: int = 0, retry_reason: str = "", on_ack: Callable[[dict], None] | None = None,
-                   connect_timeout: float = 5.0) -> dict | str | None:
+                   retry_attempt: int = 0, retry_reason: str = "",
+                   on_ack: Callable[[dict], None] | None = None) -> dict | str | None:
         """Deliver an envelope; with wait, the ack record (None if never acked), else the first envelope_id."""
         if not self.connections:
-            await asyncio.wait_for(self._connected.wait(), connect_timeout)  # a bot that is still connecting
+            await asyncio.wait_for(self._connected.wait(), self.connect_timeout)
         d = _Delivery(type_, payload, accepts_response_payload, on_ack, asyncio.get_running_loop().create_future())
         eid = await self._transmit(d, retry_attempt, retry_reason)
         if not wait:
@@ -79,7 +81,7 @@ class SocketHub:
         if d.type == "events_api":
             env.update(retry_attempt=attempt, retry_reason=reason)
         self._pending[eid] = d
-        d.sent_at[eid] = time.monotonic()
+        d.sent_at[eid], d.attempt[eid] = time.monotonic(), attempt
         self.sent.append(env)
         if self.connections:
             try:
@@ -107,8 +109,7 @@ class SocketHub:
         d = self._pending.get(eid)
         if d is None:
             return
-        env = next(e for e in reversed(self.sent) if e["envelope_id"] == eid)
-        ack = {"envelope_id": eid, "type": d.type, "retry_attempt": env.get("retry_attempt", 0),
+        ack = {"envelope_id": eid, "type": d.type, "retry_attempt": d.attempt[eid],
                "latency": time.monotonic() - d.sent_at[eid], "payload": msg.get("payload")}
         self.acks.append(ack)
         if d.done.done():

@@ -36,7 +36,11 @@ def postmortem_command_callback(ack: Ack, command: dict, client: WebClient, cont
     if not jobs.seen.first_time(f"command:{command.get('trigger_id')}:{text}"):
         logger.info("dropping a repeated delivery of /postmortem %s", text)
         return
-    api, user, channel = SlackAPI(client), command["user_id"], command["channel_id"]
+    jobs.intake(start, jobs, SlackAPI(client), respond, text, command["user_id"], command["channel_id"], logger)
+
+
+def start(jobs: Jobs, api: SlackAPI, respond: Respond, text: str, user: str, channel: str, logger: Logger) -> None:
+    """After the ack: be in the channel, post the visible parent, then queue the job in its thread."""
     try:
         if not ensure_member(api, channel):
             tell(respond, api, channel, user, "I'm not in this private channel, so I can't post here or read it. "

@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.access import refusal_with_lookup
+from bot.config import Settings
 from bot.jobs import Jobs, Request
 from bot.replies import USAGE
 from bot.slack_api import SlackAPI
@@ -17,7 +18,7 @@ HELP_WORDS = {"help", "?", "usage"}
 _MARKUP = re.compile(r"<[^>]*>")  # mentions, channel links, URLs
 _EMOJI = re.compile(r":[a-z0-9_+'-]+:")
 _CODE = re.compile(r"(?<![\w-])#?([A-Za-z]{2,}[0-9]{1,4})(?![\w-])")  # SUMMER25, promo codes, incident tags
-_WORD = re.compile(r"[\w][\w'./-]*")
+_WORD = re.compile(r"\w[\w'.:/-]*")
 MAX_WORDS = 8
 
 
@@ -31,23 +32,26 @@ def app_mention_callback(body: dict, event: dict, client: WebClient, context: Bo
     if not jobs.seen.first_time(f"event:{body.get('event_id') or event.get('event_ts') or event.get('ts')}"):
         logger.info("dropping a repeated delivery of event %s", body.get("event_id"))
         return
-    api, channel, user = SlackAPI(client), event["channel"], event.get("user", "")
-    in_thread = event.get("thread_ts")
+    jobs.intake(start, jobs, context["settings"], SlackAPI(client), event, logger)
+
+
+def start(jobs: Jobs, settings: Settings, api: SlackAPI, event: dict, logger: Logger) -> None:
+    """After the ack: check who asked, work out the incident, then queue the job in the mention's thread."""
+    channel, user, in_thread = event["channel"], event.get("user", ""), event.get("thread_ts")
     reply_ts = in_thread or event["ts"]
     try:
-        why = refusal_with_lookup(context["settings"], api, user, channel)
+        why = refusal_with_lookup(settings, api, user, channel)
         if why:
             api.post_ephemeral(channel, user, why, thread_ts=in_thread)
             return
         text = " ".join(_MARKUP.sub(" ", event.get("text") or "").split())
-        seed = None
         if text.lower() in HELP_WORDS or (not text and not in_thread):
             api.post_message(channel, USAGE, thread_ts=reply_ts)
             return
+        seed = None
         if not text:
             seed = {"channel": channel, "ts": in_thread}
-            parent = api.thread_parent(channel, in_thread) or {}
-            text = incident_from_text(parent.get("text") or "")
+            text = incident_from_text((api.thread_parent(channel, in_thread) or {}).get("text") or "")
         jobs.submit(api, Request(incident=text, user=user, channel=channel, thread_ts=reply_ts, seed_thread=seed))
     except Exception:  # noqa: BLE001 - say so in the thread rather than leave the person waiting
         logger.exception("could not start the post-mortem for a mention in %s", channel)
