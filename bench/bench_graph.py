@@ -15,7 +15,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from stub_openai import StubOpenAI  # noqa: E402
 
 from cli.commands import sandbox_overrides  # noqa: E402
-from graph.grounding import check_grounding  # noqa: E402
+from graph.grounding_check import check_grounding  # noqa: E402
 from graph.result import build_result  # noqa: E402
 from graph.runner import run_incident  # noqa: E402
 from sandbox.server import Sandbox  # noqa: E402

@@ -45,7 +45,8 @@ def analyze(state: State, config: RunnableConfig = None) -> dict:
 
 @timed
 def publish(state: State, config: RunnableConfig = None) -> dict:
-    from graph.publish_notion import PublishError, make_client, page_title, publish_report
+    from graph.notion_io import PublishError, make_client
+    from graph.publish_notion import page_title, publish_report
     from graph.render_blocks import report_blocks
     from graph.render_markdown import report_markdown
 

@@ -9,7 +9,7 @@ from stub_openai import StubOpenAI
 
 from graph.analyze_llm import analyze_llm, format_evidence
 from graph.evidence import Evidence
-from graph.grounding import check_grounding
+from graph.grounding_check import check_grounding
 from graph.prompts import EVIDENCE_BEGIN, EVIDENCE_END
 
 EVIDENCE = [

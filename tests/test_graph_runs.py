@@ -10,7 +10,7 @@ import pytest
 from graph_helpers import page_texts, report_pages, run_on
 from stub_openai import StubOpenAI
 
-from graph.grounding import check_grounding
+from graph.grounding_check import check_grounding
 from graph.runner import resume_incident
 from sandbox.server import Sandbox
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from graph_helpers import page_blocks, page_texts, run_on
 
-from graph.grounding import check_grounding
+from graph.grounding_check import check_grounding
 from sandbox.server import Sandbox
 
 THREAD = "1754298442"  # 2025-08-04T09:07:22Z, the #marketing-ops thread

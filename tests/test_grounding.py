@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from graph.evidence import Evidence
-from graph.grounding import check_grounding, ground_report
+from graph.grounding import ground_report
+from graph.grounding_check import check_grounding
 from graph.report import ActionItem, Claim, Metrics, Report, TimelineEvent
 
 EVIDENCE = [

@@ -8,9 +8,10 @@ import pytest
 from conftest import workspace_dict
 from test_render import OK, sample_evidence, sample_report
 
-from graph import publish_notion
+from graph import notion_io
 from graph.evidence import Evidence
-from graph.publish_notion import PublishError, make_client, page_title, publish_report
+from graph.notion_io import PublishError, make_client
+from graph.publish_notion import page_title, publish_report
 from graph.render_blocks import incident_key, report_blocks
 
 PARENT = {"title": "Post Mortems", "id": "23339f4d-e219-808c-86ab-d3e898053672", "parent": None,
@@ -170,7 +171,7 @@ def test_a_rate_limit_is_retried_after_retry_after(sb):
 
 
 def test_a_short_outage_is_retried_and_a_persistent_one_fails_clearly(sb, monkeypatch):
-    monkeypatch.setattr(publish_notion, "BACKOFF_S", 0.01)
+    monkeypatch.setattr(notion_io, "BACKOFF_S", 0.01)
     sb.faults.set("notion", status=503, count=2)
     assert publish(sb)["action"] == "created"
     sb.faults.set("notion", status=503)
