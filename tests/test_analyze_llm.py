@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from samples import EVIDENCE as SAMPLE
 from stub_openai import StubOpenAI
 
 from graph.analyze_llm import analyze_llm, format_evidence
@@ -12,51 +13,12 @@ from graph.evidence import Evidence
 from graph.grounding_check import check_grounding
 from graph.prompts import EVIDENCE_BEGIN, EVIDENCE_END
 
+# A line break inside a text and the E4 wording are what format_evidence must cope with.
 EVIDENCE = [
-    Evidence(
-        id="E1",
-        source="slack",
-        ref="C0MKTOPS1/1754298442.908189",
-        channel="marketing-ops",
-        url="https://slack.test/1",
-        at="2025-08-04T09:07:22Z",
-        author="Stefan Ortiz",
-        text='Customers say SUMMER25 shows "Invalid Code" at checkout',
-    ),
-    Evidence(
-        id="E2",
-        source="slack",
-        ref="C0MKTOPS1/1754298467.000100",
-        channel="marketing-ops",
-        kind="reply",
-        url="https://slack.test/2",
-        at="2025-08-04T09:07:47Z",
-        author="Lea Novak",
-        text="Code is set up in the CMS but status 'inactive',\nnever toggled live",
-    ),
-    Evidence(
-        id="E3",
-        source="slack",
-        ref="C0MKTOPS1/1754298526.000200",
-        channel="marketing-ops",
-        kind="reply",
-        url="https://slack.test/3",
-        at="2025-08-04T09:08:46Z",
-        author="Mike Baptiste",
-        text="Activated it, works for new sessions. Follow-up ENG-88",
-    ),
-    Evidence(
-        id="E4",
-        source="jira",
-        ref="MKT-151",
-        key="MKT-151",
-        title="SUMMER25 promo code rejected at checkout",
-        url="https://jira.test/browse/MKT-151",
-        at="2025-08-04T09:30:00Z",
-        author="Mike Baptiste",
-        text="Status: In Progress -> Done",
-        kind="change",
-    ),
+    SAMPLE[0],
+    SAMPLE[1].model_copy(update={"text": "Code is set up in the CMS but status 'inactive',\nnever toggled live"}),
+    SAMPLE[2].model_copy(update={"text": "Activated it, works for new sessions. Follow-up ENG-88"}),
+    SAMPLE[3].model_copy(update={"text": "Status: In Progress -> Done"}),
 ]
 
 GOOD = {
