@@ -9,7 +9,7 @@ import sys
 from graph.configuration import Configuration
 from graph.progress import describe
 from graph.result import build_result
-from graph.runner import resume_incident, run_incident
+from graph.runner import new_thread_id, resume_incident, run_incident, saved_state
 from graph.terms import make_window
 from sandbox.faults import FaultSpecError
 from sandbox.server import Sandbox
@@ -46,11 +46,11 @@ def _progress(node: str, update: dict) -> None:
 def execute(incident: str, inputs: dict, overrides: dict, as_json: bool) -> int:
     """Run the graph and print the result; a failure still prints what was gathered (nothing is lost)."""
     say(f"postmortem: writing the post-mortem for {incident!r}")
-    error = None
+    error, run_id = None, new_thread_id(incident)
     try:
-        run_id, state = run_incident(inputs, overrides=overrides, on_progress=_progress)
-    except Exception as exc:  # noqa: BLE001 - reported with the run id so it can be resumed
-        run_id, state, error = None, {}, f"{type(exc).__name__}: {exc}"
+        run_id, state = run_incident(inputs, overrides=overrides, thread_id=run_id, on_progress=_progress)
+    except Exception as exc:  # noqa: BLE001 - reported with what was gathered and the run id, so it can be resumed
+        state, error = saved_state(run_id, overrides=overrides), f"{type(exc).__name__}: {exc}"
     return emit(incident, run_id, state, error, as_json)
 
 

@@ -54,6 +54,15 @@ def run_incident(inputs: dict, *, overrides: dict | None = None, thread_id: str 
         return thread_id, _stream(build_graph(saver), inputs, config, on_progress)
 
 
+def saved_state(thread_id: str, *, overrides: dict | None = None) -> dict:
+    """What a run had when it stopped (e.g. after a node raised), so a failure still shows what was gathered."""
+    db = (overrides or {}).get("checkpoint_db") or Configuration().checkpoint_db
+    if not Path(db).exists():
+        return {}
+    with _checkpointer(db) as saver:
+        return dict(build_graph(saver).get_state({"configurable": {"thread_id": thread_id}}).values)
+
+
 def resume_incident(thread_id: str, *, overrides: dict | None = None,
                     on_progress: ProgressFn | None = None) -> dict:
     """Continue a run: crashed nodes re-run, finished gathers are kept; an unpublished report is published again."""

@@ -118,3 +118,22 @@ def test_cli_json_contract_and_exit_codes(tmp_path):
     assert "Slack:" in proc.stderr  # progress goes to stderr, not into the JSON
     bad = subprocess.run([*cmd, "--since", "yesterday-ish"], capture_output=True, text=True, timeout=120, env=env)
     assert bad.returncode == 2 and "yesterday-ish" in bad.stderr and not bad.stdout
+
+
+def test_a_crashed_run_resumes_without_gathering_again(sb, tmp_path, monkeypatch):
+    import graph.report_nodes as report_nodes
+    from cli.commands import sandbox_overrides
+    from graph.runner import new_thread_id, run_incident, saved_state
+
+    real = report_nodes.analyze_offline
+    monkeypatch.setattr(report_nodes, "analyze_offline", lambda *a: (_ for _ in ()).throw(RuntimeError("boom")))
+    overrides = sandbox_overrides(sb) | {"checkpoint_db": str(tmp_path / "runs.sqlite"), "openai_api_key": ""}
+    run_id = new_thread_id("summer25")
+    with pytest.raises(RuntimeError, match="boom"):
+        run_incident({"incident": "summer25", "offline": True}, overrides=overrides, thread_id=run_id)
+    kept = saved_state(run_id, overrides=overrides)
+    assert kept["slack"]["items"] and kept["evidence"] and "report" not in kept  # what was gathered is kept
+    monkeypatch.setattr(report_nodes, "analyze_offline", real)
+    events: list = []
+    state = resume_incident(run_id, overrides=overrides, on_progress=lambda n, u: events.append(n))
+    assert events == ["analyze", "publish"] and state["page"]["action"] == "created"
