@@ -64,6 +64,9 @@ def emit(incident: str, run_id: str | None, state: dict, error: str | None, as_j
         print(state["markdown"])
     if result["status"] == "failed":
         say(f"postmortem: failed: {result.get('error')}")
+        if all("not set" in (s.get("error") or "") for s in result["sources"].values()):
+            say("postmortem: no services are configured: set them in .env (see .env.example), "
+                "or try the sandbox with --workspace summer25")
         if run_id:
             say(f"postmortem: nothing gathered is lost; retry with `postmortem resume {run_id}`")
         return 1
