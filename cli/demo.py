@@ -100,6 +100,6 @@ def run_demo(args) -> int:
     if args.no_serve:
         sb.stop()
         return code
-    say(f"sandbox: still serving (Notion index {sb.urls['notion']}/, Slack {sb.urls['slack']}/); Ctrl-C to stop")
+    say(f"sandbox: the links keep working while it serves (Notion index {sb.urls['notion']}/, Slack {sb.urls['slack']}/)")
     serve_forever(sb)
     return code
