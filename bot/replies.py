@@ -11,6 +11,7 @@ USAGE = ("*How to use me*\n"
          "• `@postmortem summer25` in a channel does the same in the thread of your message.\n"
          "• `@postmortem` inside a thread writes it for the incident discussed in that thread.\n"
          "I read Slack, Notion and Jira, publish the report to Notion and post the link.")
+HELP_WORDS = frozenset({"help", "?", "-h", "--help", "usage"})  # what asks for USAGE, in a command or a mention
 SECTION_MAX = 2900  # Slack caps section text at 3000 characters
 SNIPPET_MAX = 3500  # keep each Markdown message readable and well under Slack's 40k limit
 

@@ -85,7 +85,7 @@ def run(args) -> int:
         if args.workspace:
             sb = start_sandbox(args.workspace)
         overrides = sandbox_overrides(sb) if sb else {}
-        cfg = Configuration(**{k: v for k, v in overrides.items()})
+        cfg = Configuration(**overrides)
         make_window(cfg.current_time(), args.since, args.until, cfg.lookback_days, [])
         return execute(inputs["incident"], inputs, overrides, args.json)
     except (WorkspaceError, FaultSpecError, ValueError) as exc:

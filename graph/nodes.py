@@ -16,7 +16,7 @@ from graph.sources.jira import JiraSource
 from graph.sources.notion import NotionSource
 from graph.sources.slack import SlackSource
 from graph.state import State
-from graph.terms import extract_terms, incident_dates, make_window, normalize
+from graph.terms import extract_terms, incident_dates, incident_key, make_window
 
 
 def timed(fn):
@@ -32,10 +32,12 @@ def timed(fn):
     return wrapper
 
 
-def incident_key(state: State) -> str:
-    key = "-".join(normalize(state.get("incident") or "").split())[:60]
+def page_key(state: State) -> str:
+    """The incident's page key; a thread-only request is keyed by its thread."""
     seed = state.get("seed_thread")
-    return key or (f"thread-{seed['channel']}-{seed['ts']}" if seed else "incident")
+    if not (state.get("incident") or "").strip() and seed:
+        return incident_key(f"thread {seed['channel']} {seed['ts']}")
+    return incident_key(state.get("incident") or "")
 
 
 @timed
@@ -48,14 +50,15 @@ def plan(state: State, config: RunnableConfig = None) -> dict:
     window = make_window(cfg.current_time(), state.get("since"), state.get("until"), cfg.lookback_days,
                          incident_dates(incident))
     queries = list(dict.fromkeys([*terms, incident] if len(terms) > 1 else terms))
-    return {"plan": {"terms": terms, "queries": queries, "window": window, "key": incident_key(state),
+    return {"plan": {"terms": terms, "queries": queries, "window": window, "key": page_key(state),
                      "seed_thread": state.get("seed_thread")}}
 
 
 def _sources(state: State, config: RunnableConfig | None) -> dict:
     cfg = Configuration.from_runnable_config(config)
     return {
-        "slack": lambda: SlackSource(cfg, state.get("channels"), state.get("allowed_channels")),
+        "slack": lambda: SlackSource(cfg, state.get("channels"), state.get("allowed_channels"),
+                                     people=state.get("people")),
         "notion": lambda: NotionSource(cfg),
         "jira": lambda: JiraSource(cfg),
     }

@@ -10,10 +10,11 @@ from notion_client.helpers import extract_notion_id
 from graph.notion_io import HOW_TO_SHARE, PublishError, call, delete_block, iter_children, write_blocks
 from graph.render_blocks import text
 from graph.report import Report
+from graph.terms import MARKER
 
 PARENT_TITLES = ("post mortems", "post-mortems", "postmortems")
 KEPT_TYPES = ("child_page", "child_database")  # what an update leaves on the page
-_MARKER = re.compile(r"Incident key: (\S+)")
+_MARKER = re.compile(re.escape(MARKER) + r" (\S+)")
 NOT_SHARED = ("The Notion page {page} was not found: it is not shared with the integration (or does not exist). "
               "To share it, " + HOW_TO_SHARE + ", or set NOTION_PARENT_PAGE_ID to a page that is shared.")
 NO_PARENT = ("No Notion page to publish under: set NOTION_PARENT_PAGE_ID to the id of a Notion page, or create a page "

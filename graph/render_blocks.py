@@ -6,7 +6,7 @@ import re
 
 from graph.evidence import Evidence
 from graph.report import Claim, Report
-from graph.terms import normalize
+from graph.terms import MARKER, incident_key
 
 MAX_TEXT = 2000  # Notion's limit for one rich text item's content
 MAX_ITEMS = 100  # Notion's limit for rich text items in one block
@@ -16,11 +16,6 @@ _SLACK_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 _SLACK_LINK = re.compile(r"<(?:#[A-Z0-9]+\||(?:https?|mailto):[^|>]*\|)([^>]*)>")
 _SLACK_BARE = re.compile(r"<((?:https?|mailto):[^|>]*)>")
 _BROWSE = re.compile(r"^(.*/browse/)[A-Z][A-Z0-9]*-\d+")
-
-
-def incident_key(incident: str) -> str:
-    """The stable key a page is found again by: 'SUMMER25' and 'summer 25' both give 'summer25'."""
-    return "-".join(normalize(incident).split()) or "incident"
 
 
 def clean_text(text: str) -> str:
@@ -179,7 +174,7 @@ def report_blocks(report: Report, evidence: list[Evidence], *, incident: str, an
     by_id = {ev.id: ev for ev in evidence}
     cite = {"summary": report.summary_evidence, "impact": report.impact_evidence,
             "detection": report.detection_evidence}
-    out = block("paragraph", text(f"Incident key: {incident_key(incident)} · drafted by postmortem ({analyzer})",
+    out = block("paragraph", text(f"{MARKER} {incident_key(incident)} · drafted by postmortem ({analyzer})",
                                   color="gray"))
     out += heading("Summary") + callout(text(report.summary) + citations(cite["summary"], by_id), "📝",
                                         "blue_background")

@@ -8,13 +8,13 @@ from graph.render_blocks import (
     SOURCE_NAMES,
     clean_text,
     fmt_time,
-    incident_key,
     issue_url,
     metric_lines,
     missing_sources,
     where_label,
 )
 from graph.report import Claim, Report
+from graph.terms import MARKER, incident_key
 
 
 def cite(ids: list[str], by_id: dict[str, Evidence]) -> str:
@@ -75,7 +75,7 @@ def report_markdown(report: Report, evidence: list[Evidence], *, incident: str, 
     """The same report the Notion page shows, as Markdown."""
     by_id = {ev.id: ev for ev in evidence}
     out = [f"# {clean_text(report.title)}", "",
-           f"*Incident key: {incident_key(incident)} · drafted by postmortem ({analyzer})*"]
+           f"*{MARKER} {incident_key(incident)} · drafted by postmortem ({analyzer})*"]
     if page_url:
         out.append(f"*Notion page: {page_url}*")
     gaps = missing_sources(sources)

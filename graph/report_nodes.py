@@ -9,6 +9,10 @@ from graph.configuration import Configuration
 from graph.evidence import Evidence
 from graph.grounding import ground_report
 from graph.nodes import timed
+from graph.notion_io import PublishError, make_client
+from graph.publish_notion import page_title, publish_report
+from graph.render_blocks import report_blocks
+from graph.render_markdown import report_markdown
 from graph.report import Report
 from graph.result import SOURCE_NAMES, sources_summary
 from graph.state import State
@@ -45,11 +49,6 @@ def analyze(state: State, config: RunnableConfig = None) -> dict:
 
 @timed
 def publish(state: State, config: RunnableConfig = None) -> dict:
-    from graph.notion_io import PublishError, make_client
-    from graph.publish_notion import page_title, publish_report
-    from graph.render_blocks import report_blocks
-    from graph.render_markdown import report_markdown
-
     cfg = Configuration.from_runnable_config(config)
     report = Report(**state["report"])
     evidence = [Evidence(**e) for e in state.get("evidence", [])]
@@ -59,8 +58,9 @@ def publish(state: State, config: RunnableConfig = None) -> dict:
     try:
         if not cfg.notion_token:
             raise PublishError("NOTION_TOKEN is not set, so the report cannot be published to Notion")
-        page = publish_report(make_client(cfg.notion_token, cfg.notion_base_url, cfg.http_timeout_s), report_blocks(report, evidence, **common),
-                              page_title(report, report.metrics.started), key,
+        client = make_client(cfg.notion_token, cfg.notion_base_url, cfg.http_timeout_s)
+        title = page_title(report, report.metrics.started)
+        page = publish_report(client, report_blocks(report, evidence, **common), title, key,
                               parent_page_id=cfg.notion_parent_page_id or None, new_page=bool(state.get("new_page")))
     except PublishError as exc:
         return {"page": None, "publish_error": str(exc), "markdown": report_markdown(report, evidence, **common)}

@@ -21,6 +21,15 @@ def normalize(text: str) -> str:
     return re.sub(r"\b([a-z]+) (\d+)\b", r"\1\2", words).strip()
 
 
+def incident_key(text: str) -> str:
+    """The stable key a post-mortem page is found again by: 'SUMMER25' and 'summer 25' both give 'summer25'.
+    Idempotent (a key gives itself back), so every place that writes or searches the marker agrees."""
+    return "-".join(normalize(text).split())[:60] or "incident"
+
+
+MARKER = "Incident key:"  # first words of every published page; never evidence for itself
+
+
 def extract_terms(incident: str) -> list[str]:
     words = normalize(_DATE.sub(" ", incident)).split()
     seen: list[str] = []

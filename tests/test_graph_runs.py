@@ -137,3 +137,11 @@ def test_a_crashed_run_resumes_without_gathering_again(sb, tmp_path, monkeypatch
     events: list = []
     state = resume_incident(run_id, overrides=overrides, on_progress=lambda n, u: events.append(n))
     assert events == ["analyze", "publish"] and state["page"]["action"] == "created"
+
+
+def test_a_thread_only_request_is_found_again_by_its_key(sb, tmp_path):
+    thread = {"channel": "C0MKTOPS1", "ts": "1754298442.095261"}
+    first = run_on(sb, tmp_path, incident="", seed_thread=thread)
+    second = run_on(sb, tmp_path, incident="", seed_thread=thread)
+    assert first["page"]["action"] == "created"
+    assert second["page"]["action"] == "updated" and second["page"]["id"] == first["page"]["id"]

@@ -12,7 +12,8 @@ from graph import notion_io
 from graph.evidence import Evidence
 from graph.notion_io import PublishError, make_client
 from graph.publish_notion import page_title, publish_report
-from graph.render_blocks import incident_key, report_blocks
+from graph.render_blocks import report_blocks
+from graph.terms import incident_key
 
 PARENT = {"title": "Post Mortems", "id": "23339f4d-e219-808c-86ab-d3e898053672", "parent": None,
           "created": "2025-07-17T11:36:00Z", "content": "Where we keep our incident reviews."}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 from graph.evidence import Evidence
-from graph.render_blocks import incident_key, report_blocks
+from graph.render_blocks import report_blocks
 from graph.render_markdown import report_markdown
 from graph.report import ActionItem, Claim, Metrics, Report, TimelineEvent
+from graph.terms import incident_key
 
 SLACK = "https://acme.slack.com/archives/C0MKTOPS1/p"
 JIRA = "https://acme.atlassian.net/browse/"

@@ -10,10 +10,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.access import refusal
 from bot.jobs import Jobs, Request
-from bot.replies import USAGE, escape
+from bot.replies import HELP_WORDS, USAGE, escape
 from bot.slack_api import SlackAPI, error_code
-
-HELP_WORDS = {"help", "?", "-h", "--help", "usage"}
 
 
 def register(app: App) -> None:

@@ -11,10 +11,9 @@ from slack_sdk import WebClient
 from bot.access import refusal_with_lookup
 from bot.config import Settings
 from bot.jobs import Jobs, Request
-from bot.replies import USAGE
+from bot.replies import HELP_WORDS, USAGE
 from bot.slack_api import SlackAPI
 
-HELP_WORDS = {"help", "?", "usage"}
 _MARKUP = re.compile(r"<[^>]*>")  # mentions, channel links, URLs
 _EMOJI = re.compile(r":[a-z0-9_+'-]+:")
 _CODE = re.compile(r"(?<![\w-])#?([A-Za-z]{2,}[0-9]{1,4})(?![\w-])")  # SUMMER25, promo codes, incident tags

@@ -11,9 +11,8 @@ from notion_client.errors import HTTPResponseError, RequestTimeoutError
 from graph.configuration import Configuration
 from graph.evidence import Evidence, iso, parse_iso
 from graph.sources.base import SourceError
-from graph.terms import is_match, match_count
+from graph.terms import MARKER, is_match, match_count
 
-MARKER = "Incident key:"  # what our own published pages start with; never evidence for themselves
 MAX_BODY_READS = 150  # pages edited in the window whose bodies we read; bounds requests on big workspaces
 MAX_TEXT = 4000
 

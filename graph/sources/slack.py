@@ -35,13 +35,13 @@ class SlackSource:
     name = "slack"
 
     def __init__(self, cfg: Configuration, channels: list[str] | None = None, allowed: list[str] | None = None,
-                 client: WebClient | None = None):
+                 client: WebClient | None = None, people: dict[str, str] | None = None):
         if not cfg.slack_bot_token:
             raise SourceError("SLACK_BOT_TOKEN is not set")
         self.cfg, self.client = cfg, client or make_client(cfg)
         self.wanted = [c.lstrip("#") for c in (channels or cfg.slack_channels)]
         self.allowed = set(allowed) if allowed is not None else None
-        self._users: dict[str, str] = {}
+        self._users: dict[str, str] = dict(people or {})  # names already read by an earlier node
         self._channels: dict[str, str] = {}
         self._base = ""
 
@@ -67,6 +67,8 @@ class SlackSource:
         if self._base:
             return
         self._base = self._call("auth_test").get("url", "https://slack.com/")
+        if self._users:
+            return
         for u in self._paged("users_list", "members", limit=200):
             p = u.get("profile") or {}
             self._users[u["id"]] = p.get("real_name") or u.get("real_name") or p.get("display_name") or u["name"]
@@ -84,6 +86,7 @@ class SlackSource:
 
     def _evidence(self, ch_id: str, m: dict, thread_ts: str | None, terms: list[str]) -> Evidence:
         raw = m.get("text", "")
+        text = self.clean(raw)
         url = f"{self._base.rstrip('/')}/archives/{ch_id}/p{m['ts'].replace('.', '')}"
         if thread_ts and thread_ts != m["ts"]:
             url += f"?thread_ts={thread_ts}&cid={ch_id}"
@@ -91,8 +94,8 @@ class SlackSource:
         return Evidence(
             source="slack", ref=f"{ch_id}/{m['ts']}", channel=self._channels.get(ch_id, ch_id),
             thread_ts=thread_ts, url=url, at=iso(datetime.fromtimestamp(float(m["ts"]), UTC)), author=author,
-            text=self.clean(raw), kind="reply" if thread_ts and thread_ts != m["ts"] else "message",
-            matched=is_match(raw, terms), score=float(match_count(self.clean(raw), terms)),
+            text=text, kind="reply" if thread_ts and thread_ts != m["ts"] else "message",
+            matched=is_match(raw, terms), score=float(match_count(text, terms)),
         )
 
     def _readable_channels(self) -> list[dict]:
@@ -136,7 +139,7 @@ class SlackSource:
                     ev = self._evidence(ch["id"], m, None, terms)
                     found.setdefault(ev.ref, ev)
         for ch_id, ts in self._search_hits(terms, oldest, latest, {c["id"] for c in readable}):
-            if not any(ev.ref == f"{ch_id}/{ts}" for ev in found.values()):
+            if f"{ch_id}/{ts}" not in found:
                 for ev in self.thread(ch_id, ts, terms):
                     found.setdefault(ev.ref, ev)
         if seed and (self.allowed is None or seed["channel"] in self.allowed):
