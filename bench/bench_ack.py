@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sandbox.server import Sandbox  # noqa: E402
-from sandbox.slack_events import SlackDriver  # noqa: E402
+from sandbox.slack.events import SlackDriver  # noqa: E402
 
 REQUESTS, CONCURRENCY, WORKERS, IDLE = 200, 20, 2, 20
 P99_LIMIT_MS = 500.0  # generous: Slack gives up after 3 s; this is a benchmark, not a test

@@ -12,13 +12,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from stub_openai import StubOpenAI  # noqa: E402
-
 from cli.commands import sandbox_overrides  # noqa: E402
-from graph.grounding_check import check_grounding  # noqa: E402
+from graph.analyze.grounding_check import check_grounding  # noqa: E402
 from graph.result import build_result  # noqa: E402
 from graph.runner import run_incident  # noqa: E402
 from sandbox.server import Sandbox  # noqa: E402
+from tests.support.stub_openai import StubOpenAI  # noqa: E402
 
 NODES = ("plan", "gather_slack", "gather_notion", "gather_jira", "follow_references", "analyze", "publish", "total")
 ANSWER = {  # a well-formed model answer; grounding re-times and re-checks it like any other

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from aiohttp import web  # noqa: E402
 
 from sandbox.server import Sandbox  # noqa: E402
-from sandbox.workspace import load_workspace  # noqa: E402
+from sandbox.workspace.loader import load_workspace  # noqa: E402
 
 SIZES = {"messages": 100_000, "issues": 5_000, "pages": 2_000}
 LOAD_LIMIT_S = 10.0  # generous bounds: this is a benchmark, not a test
@@ -56,7 +56,7 @@ def stub_missing() -> list[str]:
     """Serve an empty app for services whose module is not written yet, so the others can still be measured."""
     missing = []
     for service in SERVICES:
-        name = f"sandbox.{service}_api"
+        name = f"sandbox.{service}.api"
         if importlib.util.find_spec(name) is None:
             module = types.ModuleType(name)
 

@@ -13,7 +13,7 @@ from graph.runner import new_thread_id, resume_incident, run_incident, saved_sta
 from graph.terms import make_window
 from sandbox.faults import FaultSpecError
 from sandbox.server import Sandbox
-from sandbox.workspace import WorkspaceError
+from sandbox.workspace.loader import WorkspaceError
 
 ENV_TO_CONFIG = {"SLACK_API_URL": "slack_api_url", "SLACK_BOT_TOKEN": "slack_bot_token",
                  "SLACK_USER_TOKEN": "slack_user_token", "NOTION_BASE_URL": "notion_base_url",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cli.commands import execute, sandbox_overrides, say, start_sandbox
 from cli.sandbox_cmd import serve_forever
-from sandbox.workspace import WorkspaceError
+from sandbox.workspace.loader import WorkspaceError
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
@@ -60,7 +60,7 @@ def _wait_for_result(bot, driver, channel: str, timeout: float = 180) -> str | N
 def run_through_bot(sb, offline: bool) -> int:
     from bot.app_factory import serve_http
     from bot.config import load_settings
-    from sandbox.slack_events import SlackDriver
+    from sandbox.slack.events import SlackDriver
 
     env = {k: v for k, v in sb.env.items() if k != "SLACK_APP_TOKEN"} | {"POSTMORTEM_OFFLINE": "1" if offline else ""}
     db = Path(tempfile.mkdtemp(prefix="postmortem-demo-")) / "runs.sqlite"

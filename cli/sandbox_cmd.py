@@ -9,7 +9,7 @@ import threading
 
 from sandbox.faults import FaultSpecError
 from sandbox.server import Sandbox
-from sandbox.workspace import WorkspaceError
+from sandbox.workspace.loader import WorkspaceError
 
 
 def say(msg: str) -> None:

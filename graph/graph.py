@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from langgraph.graph import END, START, StateGraph
 
-from graph.nodes import follow_references, gather_jira, gather_notion, gather_slack, plan
-from graph.report_nodes import analyze, publish
+from graph.nodes.gather import follow_references, gather_jira, gather_notion, gather_slack, plan
+from graph.nodes.report import analyze, publish
 from graph.state import InputState, OutputState, State
 
 GATHERS = ("gather_slack", "gather_notion", "gather_jira")

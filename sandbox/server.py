@@ -14,10 +14,10 @@ from pathlib import Path
 from aiohttp import web
 
 from sandbox.faults import SERVICES, STATE, Faults
-from sandbox.workspace import BUNDLED, Workspace, load_workspace
+from sandbox.workspace.loader import BUNDLED, Workspace, load_workspace
 
 DEFAULT_WORKSPACE = BUNDLED / "summer25.yaml"
-_BUILDERS = {"slack": "sandbox.slack_api", "notion": "sandbox.notion_api", "jira": "sandbox.jira_api"}
+_BUILDERS = {"slack": "sandbox.slack.api", "notion": "sandbox.notion.api", "jira": "sandbox.jira.api"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Report to reader: native Notion blocks, Markdown, and the idempotent Notion writer."""

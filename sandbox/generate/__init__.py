@@ -1,0 +1,1 @@
+"""Large, deterministic workspaces for load tests and benchmarks (`python -m sandbox.generate`)."""

@@ -1,0 +1,85 @@
+"""Never failing silently: Notion down, a broken run, a rate-limited Slack — each told in the thread in plain words."""
+
+from __future__ import annotations
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack_api import SlackAPI
+from cli.commands import sandbox_overrides
+from graph.runner import resume_incident
+from sandbox.server import Sandbox
+from tests.support.bot import bot_pages, bot_parents, final_reply, replies, running_bot, wait_done, wait_until
+
+
+@pytest.fixture(scope="module")
+def sb():
+    with Sandbox() as sb:
+        yield sb
+
+
+@pytest.fixture(autouse=True)
+def no_faults(sb):
+    yield
+    sb.faults.clear()
+
+
+def request(drv, channel: str, text: str, user: str = "stefan") -> list[dict]:
+    seen = {p["ts"] for p in bot_parents(drv, channel)}
+    assert drv.slash_command(user, channel, text).status == 200
+    parent = wait_until(lambda: [p for p in bot_parents(drv, channel) if p["ts"] not in seen], what="the parent")[0]
+    final_reply(drv, channel, parent["ts"])
+    return replies(drv, channel, parent["ts"])
+
+
+def test_notion_down_gives_the_report_as_markdown_in_the_thread_and_a_run_id_that_resumes(sb, tmp_path):
+    pages = len(bot_pages(sb))
+    sb.faults.set("notion", status=503)
+    with running_bot(sb, tmp_path) as (bot, drv):
+        thread = request(drv, "incidents", "summer25")
+        wait_done(bot, 1)
+    progress, failure, *snippets = thread
+    assert "failed" in progress["text"]
+    assert "couldn't publish it to Notion" in failure["text"] and "Notion is not answering" in failure["text"]
+    run_id = failure["text"].split("postmortem resume ")[1].split("`")[0]
+    assert snippets and all(s["text"].startswith("```") for s in snippets)
+    markdown = "".join(s["text"] for s in snippets)
+    assert "## Summary" in markdown and "SUMMER25" in markdown
+    assert len(bot_pages(sb)) == pages
+    sb.faults.clear()
+    state = resume_incident(run_id, overrides=sandbox_overrides(sb) | {"checkpoint_db": str(tmp_path / "runs.sqlite")})
+    assert state["page"]["action"] == "created" and len(bot_pages(sb)) == pages + 1
+
+
+def test_a_run_that_breaks_is_reported_in_the_thread(sb, tmp_path):
+    broken = {"checkpoint_db": str(tmp_path)}  # a directory: the run's checkpoint store cannot be opened
+    with running_bot(sb, tmp_path, overrides=broken) as (bot, drv):
+        progress, failure = request(drv, "incidents", "summer25 broken store")
+        wait_done(bot, 1)
+    assert failure["text"].startswith(":x: Something went wrong") and "summer25 broken store" in failure["text"]
+    assert "OperationalError" in failure["text"]
+    assert "failed" in progress["text"]
+
+
+def test_rate_limited_slack_is_retried_after_the_delay_it_asks_for(sb, tmp_path):
+    with running_bot(sb, tmp_path) as (bot, drv):
+        sb.faults.set("slack", status=429, count=2, retry_after=1)
+        thread = request(drv, "general", "summer25 rate limits")
+        wait_done(bot, 1)
+    assert thread[-1]["text"].startswith("Post-mortem ")
+    assert sb.faults.get("slack").seen == 2
+
+
+def test_server_errors_are_retried_but_slack_refusals_are_not(sb):
+    api = SlackAPI(WebClient(token=sb.env["SLACK_BOT_TOKEN"], base_url=sb.env["SLACK_API_URL"]))
+    sb.faults.set("slack", status=503, count=2)
+    assert api.post_message("C0GENERAL1", "after two 503s")["ok"]
+    sb.faults.set("slack", status=503, count=10)  # down for longer than the retries last
+    with pytest.raises(SlackApiError):
+        api.post_message("C0GENERAL1", "never")
+    assert sb.faults.get("slack").seen == 4
+    sb.faults.clear()
+    with pytest.raises(SlackApiError) as err:
+        api.post_message("C0NOSUCH01", "nowhere")
+    assert err.value.response["error"] == "channel_not_found"
