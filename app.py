@@ -8,16 +8,16 @@ import signal
 import sys
 import threading
 
-from dotenv import load_dotenv
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.app_factory import serve_http, start_socket_mode
 from bot.config import APPS, ConfigError, load_settings
+from graph.envfile import load_env_file
 
 
 def main() -> int:
-    load_dotenv()
+    load_env_file()
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = load_settings()

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from cli.commands import execute, sandbox_overrides, say, start_sandbox
+from cli.dev import channel_url, start_bot
 from cli.sandbox_cmd import serve_forever
 from sandbox.workspace.loader import WorkspaceError
 
@@ -57,17 +56,11 @@ def _wait_for_result(bot, driver, channel: str, timeout: float = 180) -> str | N
     return None
 
 
-def run_through_bot(sb, offline: bool) -> int:
-    from bot.app_factory import serve_http
-    from bot.config import load_settings
+def run_through_bot(sb, bot, offline: bool) -> int:
     from sandbox.slack.events import SlackDriver
 
-    env = {k: v for k, v in sb.env.items() if k != "SLACK_APP_TOKEN"} | {"POSTMORTEM_OFFLINE": "1" if offline else ""}
-    db = Path(tempfile.mkdtemp(prefix="postmortem-demo-")) / "runs.sqlite"
-    settings = load_settings(env, sandbox_overrides(sb) | {"checkpoint_db": str(db)})
-    bot = serve_http(settings, port=0, host="127.0.0.1")
-    say(f"bot: HTTP mode at {bot.url}/slack/events (signature verification on)")
-    driver = SlackDriver(sb, bot.url + "/slack/events")
+    say(f"bot: HTTP mode at {sb.ctx.bot_url} (signature verification on)")
+    driver = SlackDriver(sb, sb.ctx.bot_url)
     names = {u.id: u.real_name or u.name for u in sb.workspace.slack.users}
     say("slack: Stefan Ortiz types `/postmortem summer25` in #marketing-ops")
     delivery = driver.slash_command("stefan", "marketing-ops", "summer25", via="http")
@@ -93,13 +86,22 @@ def run_demo(args) -> int:
         return 2
     say(f"sandbox: Slack {sb.urls['slack']} · Notion {sb.urls['notion']} · Jira {sb.urls['jira']}")
     offline = args.offline or not os.environ.get("OPENAI_API_KEY")
+    bot = None
     if args.direct:
         code = execute("summer25", {"incident": "summer25", "offline": offline}, sandbox_overrides(sb), as_json=False)
     else:
-        code = run_through_bot(sb, offline)
-    if args.no_serve:
-        sb.stop()
+        bot = start_bot(sb, offline, socket_mode=False)
+        code = run_through_bot(sb, bot, offline)
+    try:
+        if args.no_serve:
+            sb.stop()
+            return code
+        say(f"sandbox: the links keep working while it serves (Notion index {sb.urls['notion']}/, "
+            f"Slack {sb.urls['slack']}/)")
+        if bot:
+            say(f"type into the channel yourself (as any user; the bot answers): {channel_url(sb)}")
+        serve_forever(sb)
         return code
-    say(f"sandbox: the links keep working while it serves (Notion index {sb.urls['notion']}/, Slack {sb.urls['slack']}/)")
-    serve_forever(sb)
-    return code
+    finally:
+        if bot:
+            bot.stop()

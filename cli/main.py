@@ -1,11 +1,11 @@
-"""`postmortem` command line: run, resume, demo and sandbox."""
+"""`postmortem` command line: run, resume, demo, dev and sandbox."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from dotenv import load_dotenv
+from graph.envfile import load_env_file
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--offline", action="store_true")
     demo.add_argument("--direct", action="store_true", help="run the graph directly instead of through the Slack bot")
 
+    dev = sub.add_parser("dev", help="the sandbox and the real bot together; prints the channel page to type into")
+    dev.add_argument("--workspace", help="workspace file (default: the bundled summer25)")
+    dev.add_argument("--port", type=int, default=0, help="first sandbox port (default: any free ones)")
+    dev.add_argument("--channel", help="channel page to print (default: marketing-ops, else the bot's first)")
+    dev.add_argument("--offline", action="store_true", help="use the analyzer that needs no language model")
+    dev.add_argument("--http", action="store_true", help="receive events over signed HTTP instead of Socket Mode")
+
     sb = sub.add_parser("sandbox", help="serve local Slack, Notion and Jira from a workspace file")
     sb.add_argument("--workspace", help="workspace file (default: the bundled summer25)")
     sb.add_argument("--host", default="127.0.0.1")
@@ -44,13 +51,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    load_dotenv(override=False)
+    load_env_file()
     args = build_parser().parse_args(argv)
     try:
         if args.command == "sandbox":
             from cli.sandbox_cmd import sandbox
 
             return sandbox(args)
+        if args.command == "dev":
+            from cli.dev import run_dev
+
+            return run_dev(args)
         if args.command == "demo":
             from cli.demo import run_demo
 

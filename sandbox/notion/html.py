@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from html import escape
 
@@ -13,12 +14,20 @@ from sandbox.notion.objects import page_url, plain
 from sandbox.notion.state import NotionState, PageRec
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#37352f}
-h1.title{font-size:2.2rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.3rem .6rem;text-align:left}
+h1.title{font-size:2.2rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.3rem .6rem;text-align:left}.nowrap{white-space:nowrap}
 blockquote{border-left:3px solid #37352f;margin-left:0;padding-left:1rem}pre{background:#f7f6f3;padding:1rem;overflow:auto}
 .callout{background:#f1f1ef;padding:.8rem;border-radius:4px;display:flex;gap:.6rem}.todo{list-style:none;padding-left:0}
 .trash{background:#fdecea;padding:.5rem}code{background:#f2f1ee;padding:0 .2rem}a{color:#0b6e99}"""
 _LISTS = {"bulleted_list_item": "ul", "numbered_list_item": "ol", "to_do": "ul class=todo"}
 _SIMPLE = {"paragraph": "p", "heading_1": "h2", "heading_2": "h3", "heading_3": "h4", "quote": "blockquote"}
+
+
+# A cell that is only a date or time ("2025-08-04 09:12 UTC") stays on one line, as Notion's timeline tables read.
+_TIME_CELL = re.compile(r"\s*\d{4}-\d\d-\d\d([ T]\d\d:\d\d(:\d\d)?)?( ?(UTC|Z|[+-]\d\d:?\d\d))?\s*|\s*\d\d:\d\d(:\d\d)?( UTC)?\s*")
+
+
+def _nowrap(cell: list[dict]) -> str:
+    return ' class="nowrap"' if _TIME_CELL.fullmatch(plain(cell)) else ""
 
 
 def rich(items: list[dict]) -> str:
@@ -92,7 +101,8 @@ class Renderer:
         for i, rid in enumerate(self.st.live_children(b.id)):
             row = self.st.blocks[rid]
             cell = "th" if (i == 0 and b.data.get("has_column_header")) else "td"
-            rows.append("<tr>" + "".join(f"<{cell}>{rich(c)}</{cell}>" for c in row.data.get("cells", [])) + "</tr>")
+            rows.append("<tr>" + "".join(f"<{cell}{_nowrap(c)}>{rich(c)}</{cell}>" for c in row.data.get("cells", []))
+                        + "</tr>")
         return "<table>" + "".join(rows) + "</table>"
 
     def page(self, p: PageRec) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import jsonschema
 import pytest
 import yaml
@@ -57,7 +59,7 @@ KNOWN_SCOPES = {
     "chat:write.customize", "chat:write.public", "commands", "files:read", "files:write", "groups:history",
     "groups:read", "groups:write", "im:history", "im:read", "im:write", "links:read", "links:write", "mpim:history",
     "mpim:read", "reactions:read", "reactions:write", "team:read", "usergroups:read", "users:read",
-    "users:read.email",
+    "users:read.email", "search:read",
 }
 # What the bot and its graph call, and the bot scopes those methods require.
 NEEDED = {
@@ -101,6 +103,27 @@ def test_the_command_and_events_are_the_ones_the_bot_answers(manifest):
     assert manifest["features"]["bot_user"]["display_name"] == "postmortem"
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_mention"]
     assert manifest["settings"]["socket_mode_enabled"] is True
+    interactivity = manifest["settings"].get("interactivity", {})
     for url in (command["url"], manifest["settings"]["event_subscriptions"]["request_url"],
-                manifest["settings"]["interactivity"]["request_url"]):
+                *([interactivity["request_url"]] if interactivity else [])):
         assert url.endswith("/slack/events")  # the path the bot serves in HTTP mode
+
+
+def _interactive_listeners() -> list[str]:
+    """Bolt listeners that only interactivity delivers (buttons, modals, shortcuts, select options)."""
+    rx = re.compile(r"\bapp\.(action|view|view_submission|view_closed|shortcut|global_shortcut|message_shortcut"
+                    r"|block_action|options|block_suggestion|dialog_submission)\(")
+    return [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in sorted((ROOT / "bot").rglob("*.py"))
+            for m in rx.finditer(p.read_text())]
+
+
+def test_interactivity_is_declared_exactly_when_a_listener_uses_it(manifest):
+    declared = bool(manifest["settings"].get("interactivity", {}).get("is_enabled"))
+    assert declared == bool(_interactive_listeners()), _interactive_listeners() or "interactivity is on but unused"
+
+
+def test_search_asks_for_the_user_scope_it_needs(manifest):
+    """search.messages refuses bot tokens: the Slack source uses it only with SLACK_USER_TOKEN and search:read."""
+    uses_search = "search_messages" in (ROOT / "graph" / "sources" / "slack.py").read_text()
+    assert uses_search == ("search:read" in manifest["oauth_config"]["scopes"].get("user", []))
+    assert "search:read" not in manifest["oauth_config"]["scopes"]["bot"]  # Slack has no bot search scope

@@ -127,6 +127,15 @@ def test_issue_changelog_links_and_comments(jira, sb):
     assert page.status_code == 200 and "Activate SUMMER25" in page.text and "In Progress" in page.text
 
 
+def test_browse_page_reads_like_jira_and_focuses_the_linked_comment(jira, sb):
+    """Evidence links to a comment end in ?focusedCommentId=N; the page must land on that comment."""
+    second = jira.comments("MKT-2")[1]
+    page = requests.get(f"{sb.env['JIRA_URL']}/browse/MKT-2?focusedCommentId={second.id}", timeout=10).text
+    assert f'<li id="comment-{second.id}">' in page and "focusedCommentId" in page  # the anchor and the script
+    assert "Mon 4 Aug 2025, 09:40 UTC" in page and "Wed 30 Jul 2025, 10:00 UTC" in page  # as a person reads it
+    assert "+0000</" not in page and ".000+0000<" not in page  # no raw API timestamps in the text
+
+
 def test_unknown_issue_is_404_with_jiras_message(jira):
     with pytest.raises(JIRAError) as err:
         jira.issue("MKT-999")

@@ -243,6 +243,7 @@ def test_html_view_shows_the_page_as_a_person_sees_it(notion, sb):
     assert '<a href="https://acme.atlassian.net/browse/MKT-151">MKT-151</a>' in html
     assert "<input type=checkbox disabled checked> rollback done" in html
     assert "<th>When</th>" in html and "<td>deploy &lt;b&gt;</td>" in html
+    assert '<td class="nowrap">09:00</td>' in html  # times stay on one line; prose cells wrap
     root = urllib.request.urlopen(f"{sb.env['NOTION_BASE_URL']}/{ROOT.replace('-', '')}").read().decode()
     assert f'href="{url}"' in root  # child pages are links
     index = urllib.request.urlopen(sb.env["NOTION_BASE_URL"] + "/").read().decode()
