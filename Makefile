@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint sandbox demo bench clean
+.PHONY: install test lint sandbox demo dev bench requirements clean
 
 install: $(STAMP)
 
@@ -13,7 +13,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-test: install
+# The browser test drives Debian's Chromium; outside CI a failed install only warns (that test then skips).
+BROWSER_PKGS := chromium chromium-driver fonts-noto-color-emoji
+CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+
+.PHONY: browser
+browser:
+	@if [ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ]; then exit 0; fi; \
+	sudo=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
+	echo "installing $(BROWSER_PKGS) for the browser test"; \
+	if $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $(BROWSER_PKGS); then exit 0; fi; \
+	if [ "$$CI" = true ]; then echo "error: the browser test needs Chromium in CI" >&2; exit 1; fi; \
+	echo "warning: could not install Chromium; the browser test will be skipped" >&2
+
+test: install browser
 	$(BIN)/pytest
 
 lint: install
@@ -24,6 +38,12 @@ sandbox: install
 
 demo: install
 	$(BIN)/postmortem demo
+
+dev: install
+	$(BIN)/postmortem dev
+
+requirements: install
+	$(BIN)/python tools/lock_requirements.py
 
 bench: install
 	$(BIN)/python bench/run_all.py

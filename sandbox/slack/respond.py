@@ -55,12 +55,14 @@ class Responses:
             kind, ref = inv.last
             if kind == "ephemeral" and ref in self.state.ephemeral:
                 self.state.ephemeral.remove(ref)
+                self.state.changed("ephemeral", ref["channel"], ref["ts"], None, ref["user"])
             inv.last = None
             return
         if body.get("replace_original") and inv.last:
             kind, ref = inv.last
             if kind == "ephemeral":
                 ref.update(text=text, blocks=blocks)
+                self.state.changed("ephemeral", ref["channel"], ref["ts"], None, ref["user"])
             else:
                 self.state.update(inv.channel, ref, self.state.bot_user_id, self.ctx.now(), text, blocks)
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import time
@@ -68,6 +69,13 @@ class SocketHub:
         if not wait:
             return eid
         return await d.done
+
+    async def wait_connected(self, timeout: float) -> bool:
+        """Wait up to `timeout` for a client to be connected; True when one is."""
+        if not self.connections:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._connected.wait(), timeout)
+        return bool(self.connections)
 
     async def wait_ack(self, envelope_id: str, timeout: float = 10.0) -> dict | None:
         d = self._pending.get(envelope_id)

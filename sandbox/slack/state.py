@@ -62,6 +62,18 @@ class Chan:
     last: int = 0  # newest ts in micros, so new posts sort strictly after
 
 
+class _Ephemerals(list):
+    """Ephemeral posts are appended from several places (chat.postEphemeral, command answers); watchers hear of each."""
+
+    def __init__(self, state: SlackState):
+        super().__init__()
+        self._state = state
+
+    def append(self, eph: dict) -> None:
+        super().append(eph)
+        self._state.changed("ephemeral", eph["channel"], eph["ts"], eph.get("thread_ts"), eph["user"])
+
+
 class SlackState:
     """The Slack side of a sandbox. Other code (event delivery, tests) reads and posts through these helpers."""
 
@@ -76,7 +88,8 @@ class SlackState:
         self.app_id = "A" + ids.slack_id("", f"{s.team.id}:app")
         self.channels: dict[str, Chan] = {}
         self._chan_names: dict[str, str] = {}
-        self.ephemeral: list[dict] = []  # chat.postEphemeral posts: seen by one user, never in history
+        self.watchers: list[Callable[[dict], None]] = []  # change hook for live pages: {kind, channel, ts, ...}
+        self.ephemeral: list[dict] = _Ephemerals(self)  # chat.postEphemeral posts: seen by one user, never in history
         self.listeners: list[Callable[[dict], None]] = []  # event hook: called with a Slack `message` event
         # Generational GC passes over 100k fresh objects cost more than building them; pause it meanwhile.
         paused = gc.isenabled()
@@ -191,6 +204,7 @@ class SlackState:
         if not parent or msg.broadcast:
             c.top.append(ts)  # newest ts in the channel, so appending keeps `top` sorted
         self.emit(c, msg)
+        self.changed("post", c.id, ts, msg.thread_ts)
         return msg
 
     def update(self, channel_id: str, ts: str, editor: str, now: datetime, text: str | None,
@@ -205,7 +219,17 @@ class SlackState:
         if blocks is not None:
             msg.blocks = blocks
         msg.edited = {"user": editor, "ts": self.next_ts(self.channels[channel_id], now)}
+        self.changed("update", channel_id, ts, msg.thread_ts)
         return msg
+
+    def changed(self, kind: str, channel_id: str, ts: str, thread_ts: str | None = None,
+                user: str | None = None) -> None:
+        """Tell the watchers (open browser pages) what changed; `user` is set when only that person sees it."""
+        if not self.watchers:
+            return
+        change = {"kind": kind, "channel": channel_id, "ts": ts, "thread_ts": thread_ts, "user": user}
+        for watcher in list(self.watchers):
+            watcher(change)
 
     def emit(self, c: Chan, msg: Msg) -> None:
         if not self.listeners:

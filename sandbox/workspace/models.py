@@ -1,4 +1,4 @@
-"""Pydantic models of the workspace format (shared/specs/workspace-format.md, version 1)."""
+"""Pydantic models of the workspace format (docs/workspace-format.md, version 1)."""
 
 from __future__ import annotations
 

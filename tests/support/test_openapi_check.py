@@ -1,177 +1,19 @@
-"""Tests for the OpenAPI response checker used to hold the sandbox to the vendors' API descriptions."""
+"""The OpenAPI checker's own workings: unknown operations and apis, where spec files come from, draft-4 conversion."""
 
 from __future__ import annotations
 
-import copy
-import json
-
 import pytest
 
-from tests.support.openapi_check import _convert, operation_exists, raw_spec, specs_dir, validate_response
-
-
-def _slack_example(method: str, path: str, key: str = "200") -> dict:
-    return copy.deepcopy(raw_spec("slack")["paths"][path][method]["responses"][key]["examples"]["application/json"])
-
-
-def _jira_example(method: str, path: str, key: str = "200") -> dict:
-    return json.loads(
-        raw_spec("jira")["paths"][path][method]["responses"][key]["content"]["application/json"]["example"]
-    )
-
-
-# --- Slack ---------------------------------------------------------------------------------------------
-
-
-def test_slack_history_spec_example_lacks_fields_the_schema_requires():
-    # The spec's own example omits two required keys; the live API sends them, so the sandbox must too.
-    body = _slack_example("get", "/conversations.history")
-    with pytest.raises(AssertionError, match="channel_actions_ts"):
-        validate_response("slack", "get", "/conversations.history", body)
-    body.update(channel_actions_ts=None, channel_actions_count=0)
-    validate_response("slack", "get", "/conversations.history", body)
-
-
-def test_slack_history_missing_messages_fails_with_readable_message():
-    body = {"ok": True, "has_more": False, "pin_count": 0, "channel_actions_ts": None, "channel_actions_count": 0}
-    with pytest.raises(AssertionError) as exc:
-        validate_response("slack", "GET", "/conversations.history", body)
-    msg = str(exc.value)
-    assert "slack GET /conversations.history" in msg and "'messages' is a required property" in msg
-
-
-def test_slack_nested_type_error_reports_json_pointer():
-    body = _slack_example("get", "/conversations.history")
-    body.update(channel_actions_ts=None, channel_actions_count=0)
-    body["messages"][1]["ts"] = 1512104434.00049
-    with pytest.raises(AssertionError, match=r"at /messages/1/ts: .* is not of type 'string'"):
-        validate_response("slack", "get", "/conversations.history", body)
-
-
-def test_slack_accepts_post_for_get_methods_and_extra_fields():
-    # slack_sdk POSTs every method; the spec lists only GET for most reads.
-    body = _slack_example("get", "/auth.test")
-    body["enterprise_id"] = None
-    body["is_enterprise_install"] = False
-    assert operation_exists("slack", "POST", "/auth.test")
-    validate_response("slack", "POST", "/auth.test", body)
-
-
-def test_slack_error_bodies_use_default_schema():
-    validate_response("slack", "post", "/chat.postMessage", {"ok": False, "error": "channel_not_found"})
-    with pytest.raises(AssertionError, match="error"):
-        validate_response("slack", "post", "/chat.postMessage", {"ok": False})
-    with pytest.raises(AssertionError, match="is not one of"):
-        validate_response("slack", "post", "/chat.postMessage", {"ok": False, "error": "no_such_error_code"})
-
-
-def test_slack_ok_must_be_true_for_success_schema():
-    with pytest.raises(AssertionError, match="ok"):
-        validate_response(
-            "slack", "get", "/chat.getPermalink", {"ok": "yes", "channel": "C0123ABCDE", "permalink": "x"}
-        )
-    validate_response(
-        "slack", "get", "/chat.getPermalink", {"ok": True, "channel": "C0123ABCDE", "permalink": "https://x"}
-    )
-
-
-# --- Notion --------------------------------------------------------------------------------------------
-
-
-def test_notion_concrete_path_matches_template():
-    assert operation_exists("notion", "get", "/v1/blocks/abc/children")
-    assert operation_exists("notion", "PATCH", "/v1/blocks/abc/children?start_cursor=x")
-    assert not operation_exists("notion", "post", "/v1/blocks/abc/children")
-    assert operation_exists("notion", "get", "/v1/pages/0b3c5e2a9f0d4c1e8b7a6d5c4b3a2f10")
-
-
-def test_notion_page_schema_is_only_type_object():
-    # The 2025-09-03 description gives pages/blocks/search bare {"type": "object"}: no required keys to check.
-    validate_response("notion", "get", "/v1/pages/0b3c", {"object": "page"})
-    with pytest.raises(AssertionError, match=r"at \(root\): .* is not of type 'object'"):
-        validate_response("notion", "get", "/v1/pages/0b3c", [{"object": "page"}])
-
-
-def test_notion_users_me_has_typed_properties():
-    me = {"object": "user", "id": "u1", "name": "bot", "avatar_url": None, "type": "bot", "bot": {}}
-    validate_response("notion", "get", "/v1/users/me", me)
-    with pytest.raises(AssertionError, match=r"at /name: 42 is not of type 'string'"):
-        validate_response("notion", "get", "/v1/users/me", {**me, "name": 42})
-
-
-def test_notion_error_status_uses_its_schema():
-    err = {"object": "error", "status": 400, "code": "validation_error", "message": "bad"}
-    validate_response("notion", "post", "/v1/search", err, status=400)
-    with pytest.raises(AssertionError, match="/status"):
-        validate_response("notion", "post", "/v1/search", {**err, "status": "400"}, status=400)
-
-
-def test_notion_operation_without_schema_raises_lookup_error():
-    with pytest.raises(LookupError, match="no JSON schema"):
-        validate_response("notion", "get", "/v1/users/abc", {"object": "user"})
-    with pytest.raises(LookupError, match="no response for status 404"):
-        validate_response("notion", "get", "/v1/pages/abc", {}, status=404)
-
-
-# --- Jira ----------------------------------------------------------------------------------------------
-
-
-def test_jira_search_jql_minimal_body_passes_and_wrong_type_fails():
-    body = {
-        "issues": [{"id": "10001", "key": "PM-1", "self": "https://x/rest/api/3/issue/10001", "fields": {}}],
-        "isLast": True,
-    }
-    validate_response("jira", "post", "/rest/api/3/search/jql", body)
-    validate_response("jira", "get", "/rest/api/3/search/jql", body)
-    with pytest.raises(AssertionError, match=r"at /isLast: 'true' is not of type 'boolean'"):
-        validate_response("jira", "post", "/rest/api/3/search/jql", {**body, "isLast": "true"})
-    with pytest.raises(AssertionError, match=r"at /issues/0/key"):
-        validate_response("jira", "post", "/rest/api/3/search/jql", {"issues": [{"key": 1}]})
-
-
-def test_jira_spec_examples_pass_for_used_operations():
-    validate_response("jira", "post", "/rest/api/3/search/jql", _jira_example("post", "/rest/api/3/search/jql"))
-    issue = _jira_example("get", "/rest/api/3/issue/{issueIdOrKey}")
-    validate_response("jira", "get", "/rest/api/3/issue/PM-7", issue)
-    validate_response("jira", "get", "/rest/api/3/myself", _jira_example("get", "/rest/api/3/myself"))
-    created = _jira_example("post", "/rest/api/3/issue", "201")
-    validate_response("jira", "post", "/rest/api/3/issue", created, status=201)
-
-
-def test_jira_extra_properties_fail_unless_allowed():
-    # additionalProperties: false is strict; Jira's own serverInfo example carries an undocumented defaultLocale.
-    info = _jira_example("get", "/rest/api/3/serverInfo")
-    with pytest.raises(AssertionError, match="defaultLocale"):
-        validate_response("jira", "get", "/rest/api/3/serverInfo", info)
-    validate_response("jira", "get", "/rest/api/3/serverInfo", info, allow_extra=True)
-
-
-def test_jira_nullable_is_honoured():
-    comment = {
-        "id": "1",
-        "body": {"type": "doc", "version": 1, "content": []},
-        "visibility": {"type": "group", "identifier": None},
-    }
-    validate_response("jira", "post", "/rest/api/3/issue/PM-1/comment", comment, status=201)
-    with pytest.raises(AssertionError, match="/visibility/identifier"):
-        validate_response(
-            "jira", "post", "/rest/api/3/issue/PM-1/comment", {**comment, "visibility": {"identifier": 5}}, status=201
-        )
-
-
-def test_jira_literal_segments_win_over_templates():
-    with pytest.raises(AssertionError, match=r"spec /rest/api/3/issue/createmeta\b"):
-        validate_response("jira", "get", "/rest/api/3/issue/createmeta", {"projects": "nope"})
-    with pytest.raises(AssertionError, match=r"spec /rest/api/3/issue/\{issueIdOrKey\}"):
-        validate_response("jira", "get", "/rest/api/3/issue/PM-1", {"key": 1})
-
-
-def test_jira_status_without_documented_response_raises_lookup_error():
-    with pytest.raises(LookupError):
-        validate_response("jira", "post", "/rest/api/3/issue", {"id": "1"}, status=200)
-
-
-# --- general -------------------------------------------------------------------------------------------
+from tests.support import ROOT
+from tests.support.openapi_check import (
+    SPEC_FILES,
+    UPSTREAM_FILES,
+    _convert,
+    operation_exists,
+    spec_path,
+    specs_dir,
+    validate_response,
+)
 
 
 @pytest.mark.parametrize(
@@ -185,7 +27,7 @@ def test_jira_status_without_documented_response_raises_lookup_error():
 )
 def test_unknown_operation_raises_lookup_error(api, method, path):
     assert not operation_exists(api, method, path)
-    with pytest.raises(LookupError):
+    with pytest.raises(LookupError, match=rf"{api}: {method.upper()} .* is not in {api}-[\w.-]+\.json"):
         validate_response(api, method, path, {})
 
 
@@ -197,8 +39,32 @@ def test_unknown_api_raises_lookup_error():
 def test_specs_dir_honours_env(monkeypatch, tmp_path):
     monkeypatch.setenv("POSTMORTEM_SPECS_DIR", str(tmp_path))
     assert specs_dir() == tmp_path
+    monkeypatch.setenv("POSTMORTEM_SPECS_DIR", "")  # empty means unset: the vendored files
+    assert specs_dir() == ROOT / "vendor" / "openapi"
     monkeypatch.delenv("POSTMORTEM_SPECS_DIR")
     assert (specs_dir() / "README.md").is_file()
+    for api in SPEC_FILES:  # by default the trimmed files vendored in the repository, nothing outside it
+        assert spec_path(api).is_file() and spec_path(api).name.endswith(".trimmed.json")
+        assert spec_path(api).resolve().is_relative_to(ROOT.resolve())
+
+
+def test_override_folder_may_hold_the_full_files_under_upstream_names(monkeypatch, tmp_path):
+    monkeypatch.setenv("POSTMORTEM_SPECS_DIR", str(tmp_path))
+    (tmp_path / UPSTREAM_FILES["notion"]).write_text("{}")
+    assert spec_path("notion") == tmp_path / UPSTREAM_FILES["notion"]
+    (tmp_path / SPEC_FILES["notion"]).write_text("{}")
+    assert spec_path("notion") == tmp_path / SPEC_FILES["notion"]  # the trimmed name wins when both are there
+    assert spec_path("jira") == tmp_path / SPEC_FILES["jira"]  # neither: the trimmed name, so the error names it
+    with pytest.raises(LookupError, match="unknown api"):
+        spec_path("github")
+
+
+def test_trimmed_jira_file_still_resolves_nested_refs():
+    # The changelog item sits four $refs deep (IssueBean, PageOfChangelogs, Changelog, ChangeDetails): a $ref the
+    # trim lost would raise a resolution error here, not this assertion.
+    body = {"issues": [{"key": "PM-1", "changelog": {"histories": [{"items": [{"field": 5}]}]}}], "isLast": True}
+    with pytest.raises(AssertionError, match=r"at /issues/0/changelog/histories/0/items/0/field: 5 is not of type"):
+        validate_response("jira", "post", "/rest/api/3/search/jql", body)
 
 
 def test_convert_widens_nullable_for_draft4():
@@ -215,17 +81,3 @@ def test_convert_widens_nullable_for_draft4():
     # A property literally named "nullable" must survive.
     props = _convert({"properties": {"nullable": {"type": "boolean"}}}, nullable=True, open_objects=False)
     assert props == {"properties": {"nullable": {"type": "boolean"}}}
-
-
-def test_slack_untyped_item_unions_are_checked():
-    # objs_user / objs_conversation are written as tuple `items`; read as anyOf they constrain objects.
-    body = _slack_example("get", "/users.info")
-    with pytest.raises(AssertionError, match=r"at /user/profile: 'title' is a required property"):
-        validate_response("slack", "get", "/users.info", body)
-    body["user"]["profile"].update(title="", phone="", skype="", fields=None)
-    validate_response("slack", "get", "/users.info", body)
-    info = _slack_example("get", "/conversations.info")
-    validate_response("slack", "get", "/conversations.info", info)
-    del info["channel"]["is_general"]
-    with pytest.raises(AssertionError, match=r"at /channel: 'is_general' is a required property"):
-        validate_response("slack", "get", "/conversations.info", info)
