@@ -15,8 +15,14 @@ from bot.app_factory import serve_http, start_socket_mode
 from bot.config import APPS, ConfigError, load_settings
 from graph.envfile import load_env_file
 
+STOP_GRACE_S = 8.0  # platforms kill 10 s after SIGTERM (Heroku, Kubernetes' default is 30 s)
+
 
 def main() -> int:
+    # Before anything serves: a stop that arrives during start-up must still end in an orderly stop.
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # platforms stop a dyno with SIGTERM, then kill it
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())  # Ctrl-C
     load_env_file()
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -38,14 +44,11 @@ def main() -> int:
     except OSError as exc:
         print(f"postmortem: could not start: {exc}", file=sys.stderr)
         return 1
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # platforms stop a dyno with SIGTERM
-    try:
-        stopping.wait()
-    except KeyboardInterrupt:
+    while not stopping.wait(0.5):  # a timed wait, so the signal handler always gets to run
         pass
-    print("postmortem: stopping; running post-mortems finish, queued ones are told to ask again", file=sys.stderr)
-    bot.stop()
+    print("postmortem: stopping; running post-mortems pause at their next checkpoint and continue on the next "
+          "start, queued ones wait for it", file=sys.stderr)
+    bot.stop(grace_s=STOP_GRACE_S)
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
@@ -42,17 +44,48 @@ def _quiet(fn):
         return None  # unknown name: the id alone decides, which refuses
 
 
-def readable_channels(api: SlackAPI, user_id: str) -> list[str]:
-    """Ids of the channels the bot can read that `user_id` is also a member of.
+class AccessRefused(Exception):
+    """The requester may not have a report here; the message says why in words they understand."""
 
-    The graph only reads channels the bot is in; of those, the report may use only the ones the requester could
-    read themselves, so a post-mortem never leaks a private channel to someone outside it. Errors propagate: with
-    no answer the job fails rather than running unrestricted.
+
+@dataclass(frozen=True)
+class Audience:
+    """Who will see the answer: everyone in `channel`, and everyone who can open the page it links to."""
+
+    kind: str  # "public" or "private" (private channel, DM or group DM)
+    channel: str
+    name: str
+
+    def as_input(self) -> dict:
+        return {"kind": self.kind, "channel": self.channel, "name": self.name}
+
+
+def audience_of(api: SlackAPI, channel_id: str) -> Audience:
+    info = api.conversation_info(channel_id)
+    private = bool(info.get("is_private") or info.get("is_im") or info.get("is_mpim"))
+    name = info.get("name") or ("direct message" if info.get("is_im") else channel_id)
+    return Audience("private" if private else "public", channel_id, name)
+
+
+def readable_channels(api: SlackAPI, user_id: str, audience: Audience) -> list[str]:
+    """Ids of the channels a report for `audience` may draw on, asked for by `user_id`.
+
+    Everything used must be visible to the whole audience and to the requester: public channels the requester is
+    in, plus the private conversation the answer is posted in (never any other private one, whoever asks). Errors
+    propagate: with no answer the job fails rather than running unrestricted.
     """
     out = []
     for ch in api.conversations():
-        if not ch.get("is_member"):
+        if not ch.get("is_member") or (ch.get("is_private") and ch["id"] != audience.channel):
             continue
         if user_id in api.conversation_members(ch["id"]):
             out.append(ch["id"])
+    if audience.kind == "private" and audience.channel not in out:
+        try:  # DMs are not in conversations.list
+            member = user_id in api.conversation_members(audience.channel)
+        except SlackApiError:
+            member = False
+        if not member:
+            raise AccessRefused("You're not a member of this conversation, so I can't write a report here for you.")
+        out.append(audience.channel)
     return out

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from slack_bolt import App, BoltContext, BoltRequest
+from slack_bolt import App, BoltContext
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
 
 from bot import listeners
 from bot.config import Settings
+from bot.http_guard import Rejected, checked_request, read_body
 from bot.jobs import Jobs
+from bot.slack_api import SlackAPI
 
 log = logging.getLogger(__name__)
 EVENTS_PATH, HEALTH_PATH = "/slack/events", "/healthz"
@@ -39,10 +43,13 @@ def build_app(settings: Settings, jobs: Jobs | None = None) -> tuple[App, Jobs]:
     return app, jobs
 
 
-def _handler_class(app: App | None, jobs: Jobs, mode: str) -> type[BaseHTTPRequestHandler]:
+def _handler_class(app: App | None, jobs: Jobs, mode: str, secret: str = "") -> type[BaseHTTPRequestHandler]:
     """`app` None: health only (Socket Mode must not accept unsigned events over HTTP)."""
+    verifier = SignatureVerifier(secret) if secret else None
+
     class SlackHTTPHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        timeout = 30  # a client that stops sending mid-body frees its thread instead of holding it forever
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             if self.path.partition("?")[0] == HEALTH_PATH:
@@ -53,11 +60,16 @@ def _handler_class(app: App | None, jobs: Jobs, mode: str) -> type[BaseHTTPReque
 
         def do_POST(self) -> None:  # noqa: N802
             path, _, query = self.path.partition("?")
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
-            if path != EVENTS_PATH or app is None:
-                self._send(404, {}, "")
+            try:
+                if path != EVENTS_PATH or app is None:
+                    raise Rejected(404, "no such path")
+                request = checked_request(read_body(self.headers, self.rfile), query, self.headers, verifier)
+            except Rejected as no:
+                log.info("rejected a request to %r: %s %s", path[:100], no.status, no.reason)
+                self.close_connection = True  # part of a rejected body may still be unread
+                self._send(no.status, {"content-type": ["text/plain"], "connection": ["close"]}, no.reason)
                 return
-            resp = app.dispatch(BoltRequest(body=body, query=query, headers=dict(self.headers.items())))
+            resp = app.dispatch(request)
             self._send(resp.status, resp.headers, resp.body)
 
         def _send(self, status: int, headers: dict, body: str | dict) -> None:
@@ -81,6 +93,14 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # the default 5 drops connections in a burst; the client's SYN retry then costs ~1 s
 
+    def handle_error(self, request, client_address) -> None:
+        # socketserver prints a traceback to stderr here; a client that hangs up mid-answer is not worth one.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):
+            log.info("connection from %s ended early: %s", client_address[0], exc)
+        else:
+            log.error("request from %s failed: %s: %s", client_address[0], type(exc).__name__, exc, exc_info=True)
+
 
 @dataclass
 class Running:
@@ -91,15 +111,17 @@ class Running:
     url: str
     _stop: Callable[[], None]
 
-    def stop(self) -> None:
+    def stop(self, grace_s: float = 8.0) -> None:
+        """Stop taking requests, then let running jobs reach a checkpoint (see Jobs.shutdown)."""
         self._stop()
-        self.jobs.shutdown()
+        self.jobs.shutdown(grace_s)
 
 
 def serve_http(settings: Settings, port: int | None = None, host: str = "0.0.0.0") -> Running:
     """Serve /slack/events and /healthz on a thread; port 0 picks a free one. Each request gets its own thread."""
     app, jobs = build_app(settings)
-    server = _Server((host, settings.port if port is None else port), _handler_class(app, jobs, "http"))
+    server = _Server((host, settings.port if port is None else port),
+                     _handler_class(app, jobs, "http", settings.signing_secret))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="slack-http",
                               daemon=True)
     thread.start()
@@ -109,6 +131,7 @@ def serve_http(settings: Settings, port: int | None = None, host: str = "0.0.0.0
         server.server_close()
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    _take_up_unfinished(app, jobs)
     return Running(app, jobs, f"http://{shown}:{server.server_address[1]}", stop)
 
 
@@ -129,4 +152,10 @@ def start_socket_mode(settings: Settings, health_port: int | None = None) -> Run
             server.server_close()
 
     url = f"http://127.0.0.1:{server.server_address[1]}" if server else ""
+    _take_up_unfinished(app, jobs)
     return Running(app, jobs, url, stop)
+
+
+def _take_up_unfinished(app: App, jobs: Jobs) -> None:
+    """Jobs an earlier process accepted and did not finish continue now, each in its own thread."""
+    jobs.intake(jobs.recover, SlackAPI(app.client))

@@ -6,6 +6,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from graph.redact import ENV_VAR as REDACT_VAR
+from graph.redact import RedactConfigError, parse_patterns
+
 APPS = "https://api.slack.com/apps"
 
 
@@ -87,6 +90,10 @@ def load_settings(env: Mapping[str, str] | None = None, overrides: dict | None =
     api_url = (env.get("SLACK_API_URL") or "https://slack.com/api/").strip()
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(f"SLACK_API_URL must be an http(s) URL like https://slack.com/api/, got {api_url!r}")
+    try:  # refused at start-up rather than by every post-mortem the bot would start
+        parse_patterns(env.get(REDACT_VAR))
+    except RedactConfigError as exc:
+        raise ConfigError(str(exc)) from None
     return Settings(
         bot_token=bot_token, signing_secret=secret, app_token=app_token,
         api_url=api_url if api_url.endswith("/") else api_url + "/",

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
-import time
-from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
 
 from bot import replies
-from bot.access import readable_channels
-from bot.config import Settings
+from bot.access import AccessRefused, audience_of, readable_channels
+from bot.config import ConfigError, Settings
+from bot.dedupe import Seen
+from bot.job_store import JobRecord, JobStore
+from bot.outcome_replies import outcome_reply
 from bot.progress import Progress
 from bot.slack_api import SlackAPI
+from graph.configuration import Configuration
 from graph.result import build_result
-from graph.runner import new_thread_id, run_incident
+from graph.runner import Interrupted, new_thread_id, resume_incident, run_incident, saved_state
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,8 @@ class Request:
     channel: str
     thread_ts: str  # the thread that receives progress and the result
     seed_thread: dict | None = None  # {"channel", "ts"} when the request came from inside a thread
+    run_id: str = ""  # given at submit; shown in the thread at once, and the key a restart resumes by
+    resumed: bool = False  # a job a previous process accepted and did not finish
 
     @property
     def key(self) -> str:
@@ -35,23 +40,14 @@ class Request:
         return " ".join(self.incident.lower().split()) or f"thread:{seed.get('channel')}:{seed.get('ts')}"
 
 
-class Seen:
-    """Delivery ids already handled. Slack retries unacknowledged events; a retry must not start a second job."""
-
-    def __init__(self, ttl_s: float = 3600, size: int = 20000):
-        self.ttl_s, self.size = ttl_s, size
-        self._at: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def first_time(self, key: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            while self._at and (len(self._at) > self.size or next(iter(self._at.values())) < now - self.ttl_s):
-                self._at.popitem(last=False)
-            if key in self._at:
-                return False
-            self._at[key] = now
-            return True
+def open_store(path: str) -> JobStore:
+    """The job records live beside the checkpoints; a store that can't be opened stops the bot at start, not at the
+    first request."""
+    try:
+        return JobStore(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise ConfigError(f"POSTMORTEM_CHECKPOINT_DB={path} cannot be opened ({exc}): point it at a file in a "
+                          f"writable folder (default .postmortem/runs.sqlite)") from exc
 
 
 class Jobs:
@@ -68,6 +64,8 @@ class Jobs:
         self._count = threading.Lock()
         self.queued = self.running = self.done = self.peak = 0
         self._keys: dict[str, threading.Lock] = {}
+        self.stopping = threading.Event()  # set on shutdown: running jobs stop at their next checkpoint
+        self.store = open_store(settings.graph_overrides.get("checkpoint_db") or Configuration().checkpoint_db)
 
     def stats(self) -> dict:
         return {"workers": self.settings.workers, "queued": self.queued, "running": self.running, "done": self.done,
@@ -81,7 +79,10 @@ class Jobs:
 
     def submit(self, api: SlackAPI, req: Request) -> Future:
         """Post the progress line in the thread now, run the graph when a worker is free."""
-        progress = Progress(api, req.channel, req.thread_ts)
+        if not req.run_id:
+            req = replace(req, run_id=new_thread_id(req.incident or "thread"))
+        self.store.add(JobRecord(req.run_id, req.incident, req.user, req.channel, req.thread_ts, req.seed_thread))
+        progress = Progress(api, req.channel, req.thread_ts, req.run_id)
         with self._count:
             busy = self.queued + self.running >= self.settings.workers
             self.queued += 1
@@ -98,17 +99,36 @@ class Jobs:
         with self._count:
             self._waiting.pop(future, None)
 
-    def shutdown(self) -> None:
-        """Finish running jobs; queued ones are cancelled and their threads told to ask again."""
+    def shutdown(self, grace_s: float = 8.0) -> None:
+        """Stop taking work. Queued jobs stay recorded and start on the next start; running ones stop at their next
+        checkpoint (waited for up to `grace_s`, so a platform's 10 s grace is kept) and resume from it."""
+        self.stopping.set()
         self._intake.shutdown(wait=True)
         with self._count:
             waiting = list(self._waiting.items())
         # cancel() runs the done callbacks, which take the lock: so outside it.
         for _, (api, req, progress) in [(f, job) for f, job in waiting if f.cancel()]:
-            progress.finish(False)
-            self._say(api, req, ":arrows_counterclockwise: I was restarted before I could start this post-mortem, "
-                                "so nothing was written. Please ask again.")
-        self._pool.shutdown(wait=True)
+            progress.step = "waiting for the restart :hourglass_flowing_sand:"
+            progress.finish_as_is()
+            self._say(api, req, replies.deferred_reply(req.run_id))
+        wait([f for f, _ in waiting if not f.cancelled()], timeout=grace_s)
+        self._pool.shutdown(wait=False)
+
+    def recover(self, api: SlackAPI) -> int:
+        """Take up the jobs an earlier process accepted and did not finish; each thread is told."""
+        records = self.store.unfinished()
+        for rec in records:
+            req = Request(rec.incident, rec.user, rec.channel, rec.thread_ts, rec.seed_thread, rec.run_id, True)
+            self._say(api, req, replies.resumed_reply(rec.run_id, rec.status))
+            self.submit(api, req)
+        return len(records)
+
+    def _execute(self, req: Request, inputs: dict, progress: Progress) -> dict:
+        overrides, stop = self.settings.graph_overrides, self.stopping.is_set
+        if req.resumed and saved_state(req.run_id, overrides=overrides):
+            return resume_incident(req.run_id, overrides=overrides, on_progress=progress.on_node, should_stop=stop)
+        return run_incident(inputs, overrides=overrides, thread_id=req.run_id, on_progress=progress.on_node,
+                            should_stop=stop)[1]
 
     def _lock_for(self, key: str) -> threading.Lock:
         with self._count:
@@ -119,19 +139,31 @@ class Jobs:
             self.queued -= 1
             self.running += 1
             self.peak = max(self.peak, self.running)
-        run_id, started = new_thread_id(req.incident or "thread"), False
+        run_id, started = req.run_id, False
+        self.store.set_status(run_id, "running")
         try:
             # Two people asking for the same incident at once get one page: the second run updates it.
             with self._lock_for(req.key):
-                allowed = readable_channels(api, req.user)
+                audience = audience_of(api, req.channel)
+                allowed = readable_channels(api, req.user, audience)
                 inputs = {"incident": req.incident, "offline": self.settings.offline, "seed_thread": req.seed_thread,
-                          "allowed_channels": allowed}
+                          "allowed_channels": allowed, "audience": audience.as_input()}
                 started = True
-                run_id, state = run_incident(inputs, overrides=self.settings.graph_overrides, thread_id=run_id,
-                                             on_progress=progress.on_node)
+                state = self._execute(req, inputs, progress)
             self._reply(api, req, progress, run_id, state)
+            self.store.set_status(run_id, "done")
+        except Interrupted:
+            self.store.set_status(run_id, "interrupted")
+            progress.step = "paused for a restart :double_vertical_bar:"
+            progress.finish_as_is()
+            self._say(api, req, replies.paused_reply(run_id))
+        except AccessRefused as exc:
+            self.store.set_status(run_id, "failed")
+            progress.finish(False)
+            self._say(api, req, f":no_entry: {exc}")
         except Exception as exc:  # noqa: BLE001 - never fail silently: whatever broke is told in the thread
             log.exception("post-mortem job for %r failed", req.incident)
+            self.store.set_status(run_id, "failed")
             progress.finish(False)
             error = f"{type(exc).__name__}: {exc}"
             self._say(api, req, replies.crashed_reply(req.incident or "this thread", error, run_id if started else None))
@@ -143,6 +175,11 @@ class Jobs:
     def _reply(self, api: SlackAPI, req: Request, progress: Progress, run_id: str, state: dict) -> None:
         incident = req.incident or "this thread"
         result = build_result(incident, state)
+        if result["status"] in ("kept", "no_evidence"):  # nothing published, on purpose: why, and what would help
+            progress.step, text = outcome_reply(result)
+            progress.finish_as_is()
+            self._say(api, req, text)
+            return
         if result["status"] != "failed":
             progress.finish(True)
             text, blocks = replies.result_reply(result, run_id)

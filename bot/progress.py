@@ -20,15 +20,17 @@ SOURCES = ("slack", "notion", "jira")
 class Progress:
     """Owns the progress message; Slack failures here never stop the run, they only leave the line stale."""
 
-    def __init__(self, api: SlackAPI, channel: str, thread_ts: str):
-        self.api, self.channel, self.thread_ts = api, channel, thread_ts
+    def __init__(self, api: SlackAPI, channel: str, thread_ts: str, run_id: str = ""):
+        self.api, self.channel, self.thread_ts, self.run_id = api, channel, thread_ts, run_id
         self.sources: dict[str, dict | None] = dict.fromkeys(SOURCES)
         self.step = "planning…"
         self.ts: str | None = None
         self._lock = threading.Lock()  # gathers finish concurrently
 
     def line(self) -> str:
-        return " · ".join([*(source_line(n, self.sources[n]) for n in SOURCES), self.step])
+        # The run id is there from the first moment: whatever happens next, `postmortem resume` can find the run.
+        run = [f"run `{self.run_id}`"] if self.run_id else []
+        return " · ".join([*(source_line(n, self.sources[n]) for n in SOURCES), self.step, *run])
 
     def start(self) -> None:
         try:
@@ -51,6 +53,11 @@ class Progress:
     def finish(self, ok: bool) -> None:
         with self._lock:
             self.step = "done :white_check_mark:" if ok else "failed :x:"
+            self._show()
+
+    def finish_as_is(self) -> None:
+        """Show the current step as the last word (a pause is neither done nor failed)."""
+        with self._lock:
             self._show()
 
     def _show(self) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from graph.incident_text import strip_invisible
 from graph.progress import source_line
+from graph.redact import env_redactor
 
 USAGE = ("*How to use me*\n"
          "• `/postmortem summer25` writes the post-mortem for an incident and replies in a thread here.\n"
@@ -14,6 +16,7 @@ USAGE = ("*How to use me*\n"
 HELP_WORDS = frozenset({"help", "?", "-h", "--help", "usage"})  # what asks for USAGE, in a command or a mention
 SECTION_MAX = 2900  # Slack caps section text at 3000 characters
 SNIPPET_MAX = 3500  # keep each Markdown message readable and well under Slack's 40k limit
+ECHO_MAX = 100  # what the bot repeats of someone's text: enough to recognise it, never a wall of it
 
 
 def _clip(text: str, limit: int) -> str:
@@ -24,6 +27,13 @@ def _clip(text: str, limit: int) -> str:
 def escape(text: str) -> str:
     """Slack mrkdwn control characters, so report text cannot ping people or break formatting."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def echo(text: str, limit: int = ECHO_MAX) -> str:
+    """A person's text as the bot repeats it: invisible and direction-changing characters gone (so it cannot
+    reverse the rest of the line), credentials redacted (before clipping, which could cut one past recognition),
+    clipped with an ellipsis, escaped so it cannot ping anyone or become a link."""
+    return escape(_clip(env_redactor().text(strip_invisible(text)), limit))
 
 
 def sources_line(sources: dict) -> str:
@@ -54,7 +64,7 @@ def result_reply(result: dict, run_id: str | None) -> tuple[str, list[dict]]:
     """The final thread reply for a published (created or updated) post-mortem."""
     page, report = result["page"], result.get("report") or {}
     verb = "updated" if page.get("action") == "updated" else "created"
-    title = escape(page.get("title") or result["incident"])
+    title = echo(page.get("title") or result["incident"], 2 * ECHO_MAX)
     text = f"Post-mortem {verb}: {page['url']}"
     head = f"*<{page['url']}|{title}>*\n" + (
         "I updated the existing post-mortem page with what I found." if verb == "updated"
@@ -92,6 +102,9 @@ def _clip_keep_lines(text: str, limit: int) -> str:
 def explain(error: str | None) -> str:
     """A failure reason in words a person understands (the raw reason stays in the logs)."""
     e = (error or "").lower()
+    if "private conversation" in e:
+        return ("it uses this private conversation, and no Notion page that only its members can open is set up "
+                "(NOTION_RESTRICTED_PARENT_PAGE_ID), so it stays here")
     if re.search(r"\b(503|502|504|500|unavailable|internal)", e):
         return "Notion is not answering right now (it returned a server error)"
     if re.search(r"\b(401|unauthorized|invalid_auth|token)", e):
@@ -102,11 +115,11 @@ def explain(error: str | None) -> str:
         return "Notion kept asking me to slow down (rate limited)"
     if "could not be reached" in e or "connection" in e or "timeout" in e or "timed out" in e:
         return "I could not reach Notion"
-    return f"publishing failed ({_clip(error or 'unknown reason', 200)})"
+    return f"publishing failed ({_clip(env_redactor().text(error or 'unknown reason'), 200)})"
 
 
 def publish_failed_reply(incident: str, error: str | None, run_id: str | None, has_markdown: bool) -> str:
-    lines = [f":warning: I wrote the post-mortem for *{escape(incident)}* but couldn't publish it to Notion: "
+    lines = [f":warning: I wrote the post-mortem for *{echo(incident)}* but couldn't publish it to Notion: "
              f"{explain(error)}."]
     if has_markdown:
         lines.append("The full report is below as Markdown, so nothing is lost.")
@@ -116,8 +129,8 @@ def publish_failed_reply(incident: str, error: str | None, run_id: str | None, h
 
 
 def crashed_reply(incident: str, error: str, run_id: str | None) -> str:
-    why = _clip(error, 300)
-    out = f":x: Something went wrong while writing the post-mortem for *{escape(incident)}*: {escape(why)}."
+    why = _clip(env_redactor().text(error), 300)  # an exception message may quote the request or a URL
+    out = f":x: Something went wrong while writing the post-mortem for *{echo(incident)}*: {escape(why)}."
     if run_id:
         out += f"\nWhat was gathered is saved: `postmortem resume {run_id}` picks it up again (run id `{run_id}`)."
     else:
@@ -140,3 +153,19 @@ def markdown_snippets(markdown: str) -> list[str]:
         size += len(piece) + 1
     texts = ["\n".join(c).strip("\n") for c in chunks]
     return [f"```\n{t}\n```" for t in texts if t.strip()]
+
+
+def deferred_reply(run_id: str) -> str:
+    return (f":hourglass_flowing_sand: I'm restarting before I could start this post-mortem. It is saved, and I'll "
+            f"write it as soon as I'm back (run `{run_id}`).")
+
+
+def paused_reply(run_id: str) -> str:
+    return (f":double_vertical_bar: I'm restarting in the middle of this post-mortem. Everything gathered so far is "
+            f"saved; I'll continue from there when I'm back (run `{run_id}`).")
+
+
+def resumed_reply(run_id: str, status: str) -> str:
+    where = "where it stopped" if status in ("running", "interrupted") else "now"
+    return f":arrows_counterclockwise: I'm back after a restart and am picking this post-mortem up {where} (run `{run_id}`)."
+

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
+from cli.checks import check_run, run_inputs
 from graph.configuration import Configuration
 from graph.progress import describe
 from graph.result import build_result
 from graph.runner import new_thread_id, resume_incident, run_incident, saved_state
-from graph.terms import make_window
 from sandbox.faults import FaultSpecError
 from sandbox.server import Sandbox
 from sandbox.workspace.loader import WorkspaceError
@@ -45,8 +46,10 @@ def _progress(node: str, update: dict) -> None:
 
 def execute(incident: str, inputs: dict, overrides: dict, as_json: bool) -> int:
     """Run the graph and print the result; a failure still prints what was gathered (nothing is lost)."""
-    say(f"postmortem: writing the post-mortem for {incident!r}")
     error, run_id = None, new_thread_id(incident)
+    # The id comes first: if this process dies, the person still knows what to resume.
+    say(f"postmortem: writing the post-mortem for {incident!r} (run {run_id}; if it stops, "
+        f"`postmortem resume {run_id}` continues it)")
     try:
         run_id, state = run_incident(inputs, overrides=overrides, thread_id=run_id, on_progress=_progress)
     except Exception as exc:  # noqa: BLE001 - reported with what was gathered and the run id, so it can be resumed
@@ -62,6 +65,9 @@ def emit(incident: str, run_id: str | None, state: dict, error: str | None, as_j
         print(json.dumps(result, indent=2, ensure_ascii=False))
     elif state.get("markdown"):
         print(state["markdown"])
+    if result["status"] in ("kept", "no_evidence"):  # nothing published, on purpose: not a success for scripts
+        say(f"postmortem: {result['message']}")
+        return 1
     if result["status"] == "failed":
         say(f"postmortem: failed: {result.get('error')}")
         if all("not set" in (s.get("error") or "") for s in result["sources"].values()):
@@ -76,28 +82,41 @@ def emit(incident: str, run_id: str | None, state: dict, error: str | None, as_j
 
 
 def run(args) -> int:
-    inputs = {"incident": args.incident.strip(), "since": args.since, "until": args.until, "offline": args.offline,
-              "new_page": args.new, "channels": [c.strip() for c in args.channels.split(",")] if args.channels else None}
-    if not inputs["incident"]:
-        return bad_input("the incident is empty; say what to write about, e.g. postmortem run summer25")
     sb = None
     try:
-        if args.workspace:
-            sb = start_sandbox(args.workspace)
-        overrides = sandbox_overrides(sb) if sb else {}
-        cfg = Configuration(**overrides)
-        make_window(cfg.current_time(), args.since, args.until, cfg.lookback_days, [])
+        try:
+            inputs = run_inputs(args)
+            if args.workspace is not None:
+                sb = start_sandbox(args.workspace)
+                inputs["sandbox"] = sandbox_record(args.workspace, sb)
+            overrides = sandbox_overrides(sb) if sb else {}
+            check_run(inputs, Configuration(**overrides))
+        except (WorkspaceError, FaultSpecError, ValueError) as exc:
+            return bad_input(str(exc))  # nothing has run: no checkpoint, no page
         return execute(inputs["incident"], inputs, overrides, args.json)
-    except (WorkspaceError, FaultSpecError, ValueError) as exc:
-        return bad_input(str(exc))
     finally:
         if sb:
             sb.stop()
 
 
+def sandbox_record(workspace: str, sb: Sandbox) -> dict:
+    """Enough to serve a --workspace run's sandbox again on resume: the file (absolute) and the ports its links use."""
+    path = Path(workspace)
+    return {"workspace": str(path.resolve()) if path.is_file() else workspace, "ports": sb.ports}
+
+
 def resume(args) -> int:
+    sb = None
     try:
-        state = resume_incident(args.id, on_progress=_progress)
-    except LookupError as exc:
+        record = saved_state(args.id).get("sandbox")
+        if record:  # a --workspace run: its services lived in a sandbox that ended with the process
+            sb = Sandbox(record["workspace"], ports=record.get("ports"),
+                         faults=os.environ.get("POSTMORTEM_SANDBOX_FAULTS")).start()
+            say(f"postmortem: serving the run's sandbox again from {record['workspace']} (Slack {sb.urls['slack']})")
+        state = resume_incident(args.id, overrides=sandbox_overrides(sb) if sb else {}, on_progress=_progress)
+        return emit(state.get("incident", ""), args.id, state, None, args.json)
+    except (LookupError, WorkspaceError, FaultSpecError) as exc:
         return bad_input(str(exc))
-    return emit(state.get("incident", ""), args.id, state, None, args.json)
+    finally:
+        if sb:
+            sb.stop()

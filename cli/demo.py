@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from cli.commands import execute, sandbox_overrides, say, start_sandbox
 from cli.dev import channel_url, start_bot
 from cli.sandbox_cmd import serve_forever
+from sandbox.faults import FaultSpecError
 from sandbox.workspace.loader import WorkspaceError
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
@@ -81,7 +82,7 @@ def run_through_bot(sb, bot, offline: bool) -> int:
 def run_demo(args) -> int:
     try:
         sb = start_sandbox(args.workspace, args.port)
-    except WorkspaceError as exc:
+    except (WorkspaceError, FaultSpecError) as exc:
         say(f"postmortem: {exc}")
         return 2
     say(f"sandbox: Slack {sb.urls['slack']} · Notion {sb.urls['notion']} · Jira {sb.urls['jira']}")

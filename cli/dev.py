@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cli.commands import sandbox_overrides, say, start_sandbox
 from cli.sandbox_cmd import serve_forever
+from sandbox.faults import FaultSpecError
 from sandbox.server import Sandbox
 from sandbox.workspace.loader import WorkspaceError
 
@@ -45,7 +46,7 @@ def run_dev(args) -> int:
     try:
         sb = start_sandbox(args.workspace, args.port)
         url = channel_url(sb, args.channel)
-    except (WorkspaceError, LookupError) as exc:
+    except (WorkspaceError, FaultSpecError, LookupError) as exc:
         say(f"postmortem: {exc}")
         return 2
     offline = args.offline or not os.environ.get("OPENAI_API_KEY")

@@ -21,6 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--until", help="end of the window; default now")
     run.add_argument("--channels", help="Slack channels to read, comma-separated (default: all the bot is in)")
     run.add_argument("--new", action="store_true", help="publish a new page even if one exists for this incident")
+    run.add_argument("--force", action="store_true",
+                     help="update the page even if this run could read fewer sources than its last version")
 
     resume = sub.add_parser("resume", help="continue a run that failed or crashed, without gathering again")
     resume.add_argument("id", help="the run id printed by `postmortem run`")

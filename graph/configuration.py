@@ -36,6 +36,9 @@ class Configuration:
     notion_base_url: str = field(default_factory=lambda: os.environ.get("NOTION_BASE_URL", "https://api.notion.com"))
     notion_token: str = field(default_factory=_notion_token)
     notion_parent_page_id: str = field(default_factory=lambda: os.environ.get("NOTION_PARENT_PAGE_ID", ""))
+    # Where reports using a private conversation go: a page only its members can open. Unset: no page for them.
+    notion_restricted_parent_page_id: str = field(
+        default_factory=lambda: os.environ.get("NOTION_RESTRICTED_PARENT_PAGE_ID", ""))
     jira_url: str = field(default_factory=lambda: os.environ.get("JIRA_URL", ""))
     jira_email: str = field(default_factory=lambda: os.environ.get("JIRA_EMAIL", ""))
     jira_api_token: str = field(default_factory=lambda: os.environ.get("JIRA_API_TOKEN", ""))
@@ -47,6 +50,10 @@ class Configuration:
     lookback_days: int = field(default_factory=lambda: int(os.environ.get("POSTMORTEM_LOOKBACK_DAYS", "30")))
     now: str = field(default_factory=lambda: os.environ.get("POSTMORTEM_NOW", ""))
     http_timeout_s: float = field(default_factory=lambda: float(os.environ.get("POSTMORTEM_HTTP_TIMEOUT", "20")))
+    # Time one source (and the publisher) may spend in one run, retries included (graph/sources/retry.py).
+    source_budget_s: float = field(default_factory=lambda: float(os.environ.get("POSTMORTEM_SOURCE_BUDGET_S", "60")))
+    # Extra credential formats to redact, `name=regex;name2=regex2` (graph/redact/redactor.py parses it).
+    redact_patterns: str = field(default_factory=lambda: os.environ.get("POSTMORTEM_REDACT_PATTERNS", ""))
     checkpoint_db: str = field(
         default_factory=lambda: os.environ.get("POSTMORTEM_CHECKPOINT_DB", str(Path(".postmortem") / "runs.sqlite"))
     )

@@ -47,3 +47,4 @@ class SourceResult(BaseModel):
     status: Literal["ok", "failed", "skipped"] = "ok"
     items: list[Evidence] = Field(default_factory=list)
     error: str | None = None
+    scope: list[str] = Field(default_factory=list, description="what was read, e.g. the Slack channels")

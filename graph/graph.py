@@ -26,7 +26,9 @@ def build_graph(checkpointer=None):
     for gather in GATHERS:  # one superstep: the three sources are read concurrently
         builder.add_edge("plan", gather)
     builder.add_edge(list(GATHERS), "follow_references")
-    builder.add_edge("follow_references", "analyze")
+    # No evidence at all: the run ends here and says what it searched, rather than publish a page about nothing.
+    builder.add_conditional_edges("follow_references", lambda s: "analyze" if s.get("evidence") else END,
+                                  ["analyze", END])
     builder.add_edge("analyze", "publish")
     builder.add_edge("publish", END)
     return builder.compile(checkpointer=checkpointer)

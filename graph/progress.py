@@ -36,5 +36,7 @@ def describe(node: str, update: dict) -> str:
         return f"analyzed ({update.get('analyzer')})"
     if node == "publish":
         page = update.get("page")
+        if update.get("outcome"):
+            return f"not published: the page was kept as it was ({page['url']})"
         return f"published: {page['url']} ({page['action']})" if page else f"publish failed: {update.get('publish_error')}"
     return node

@@ -1,7 +1,8 @@
-"""The machine-readable run result (shared/specs/run-result.md, version 1) from a final graph state."""
+"""The machine-readable run result (docs/run-result.md, version 1) from a final graph state."""
 
 from __future__ import annotations
 
+from graph.redact import env_redactor
 from graph.state import State
 
 SOURCE_NAMES = {"slack": "Slack", "notion": "Notion", "jira": "Jira"}
@@ -20,12 +21,16 @@ NODES = ("plan", "gather_slack", "gather_notion", "gather_jira", "follow_referen
 
 def build_result(incident: str, state: dict, error: str | None = None) -> dict:
     page = state.get("page")
-    status = "failed" if not page else ("updated" if page.get("action") == "updated" else "published")
+    outcome = {} if error else state.get("outcome") or {}  # kept | no_evidence: nothing published, on purpose
+    status = outcome.get("status") or (
+        "failed" if not page else ("updated" if page.get("action") == "updated" else "published"))
     usage = {"llm_calls": 0, "input_tokens": 0, "output_tokens": 0, **(state.get("usage") or {})}
     timings = {k: v for k, v in (state.get("timings") or {}).items() if k in (*NODES, "total")}
+    redactions = {k: v for k, v in sorted((state.get("redactions") or {}).items()) if v}
+    redactor = env_redactor()  # the caller's own copy of the incident text, and error messages, may quote one too
     out = {
         "version": 1,
-        "incident": incident,
+        "incident": redactor.text(incident),
         "status": status,
         "page": page or None,
         "analyzer": state.get("analyzer", "offline"),
@@ -35,7 +40,9 @@ def build_result(incident: str, state: dict, error: str | None = None) -> dict:
         "report": state.get("report"),
         "usage": usage,
         "timings_s": timings,
+        "redactions": {"count": sum(redactions.values()), "by_type": redactions},
     }
     if status == "failed":
-        out["error"] = error or state.get("publish_error") or "the run did not finish"
+        out["error"] = redactor.text(error or state.get("publish_error") or "the run did not finish")
+    out |= {k: outcome[k] for k in ("message", "searched", "missing") if k in outcome}  # why, and what to do
     return out

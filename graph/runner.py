@@ -13,8 +13,18 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 from graph.configuration import Configuration
 from graph.graph import build_graph
+from graph.redact import MARKER_RE, env_redactor
 
 ProgressFn = Callable[[str, dict], None]
+StopFn = Callable[[], bool]
+
+
+class Interrupted(RuntimeError):
+    """The run was asked to stop (the process is shutting down); it resumes from its last checkpoint."""
+
+    def __init__(self, thread_id: str):
+        super().__init__(f"run {thread_id} stopped at a checkpoint; `postmortem resume {thread_id}` continues it")
+        self.thread_id = thread_id
 
 
 @contextmanager
@@ -28,30 +38,35 @@ def _checkpointer(path: str):
 
 
 def new_thread_id(incident: str) -> str:
+    # The id is shown in replies and logs: its slug comes from the text with any credential in it removed.
+    incident = MARKER_RE.sub(" ", env_redactor().text(incident) or "")
     slug = "".join(c if c.isalnum() else "-" for c in incident.lower())[:24].strip("-") or "run"
     return f"{slug}-{uuid.uuid4().hex[:8]}"
 
 
-def _stream(graph, inputs, config: dict, on_progress: ProgressFn | None) -> dict:
+def _stream(graph, inputs, config: dict, on_progress: ProgressFn | None, should_stop: StopFn | None = None) -> dict:
     t0 = time.perf_counter()
     for chunk in graph.stream(inputs, config, stream_mode="updates"):
         for node, update in chunk.items():
             if on_progress and isinstance(update, dict):
                 on_progress(node, update)
+        # Each finished node is already checkpointed; leaving here loses nothing but the node in flight.
+        if should_stop and should_stop() and graph.get_state(config).next:
+            raise Interrupted(config["configurable"]["thread_id"])
     state = dict(graph.get_state(config).values)
     state.setdefault("timings", {})["total"] = round(time.perf_counter() - t0, 3)
     return state
 
 
 def run_incident(inputs: dict, *, overrides: dict | None = None, thread_id: str | None = None,
-                 on_progress: ProgressFn | None = None) -> tuple[str, dict]:
+                 on_progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> tuple[str, dict]:
     """Run the whole graph once; returns (thread id, final state). Node exceptions propagate after checkpointing."""
     overrides = overrides or {}
     db = overrides.get("checkpoint_db") or Configuration().checkpoint_db
     thread_id = thread_id or new_thread_id(inputs.get("incident") or "thread")
     config = {"configurable": {**overrides, "thread_id": thread_id}}
     with _checkpointer(db) as saver:
-        return thread_id, _stream(build_graph(saver), inputs, config, on_progress)
+        return thread_id, _stream(build_graph(saver), inputs, config, on_progress, should_stop)
 
 
 def saved_state(thread_id: str, *, overrides: dict | None = None) -> dict:
@@ -64,7 +79,7 @@ def saved_state(thread_id: str, *, overrides: dict | None = None) -> dict:
 
 
 def resume_incident(thread_id: str, *, overrides: dict | None = None,
-                    on_progress: ProgressFn | None = None) -> dict:
+                    on_progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> dict:
     """Continue a run: crashed nodes re-run, finished gathers are kept; an unpublished report is published again."""
     overrides = overrides or {}
     db = overrides.get("checkpoint_db") or Configuration().checkpoint_db
@@ -80,4 +95,4 @@ def resume_incident(thread_id: str, *, overrides: dict | None = None,
             return dict(snapshot.values)  # already published: nothing to do
         if not snapshot.next and snapshot.values.get("report"):
             graph.update_state(config, {"publish_error": None}, as_node="analyze")  # publish again, keep the rest
-        return _stream(graph, None, config, on_progress)
+        return _stream(graph, None, config, on_progress, should_stop)

@@ -24,8 +24,13 @@ class InputState(TypedDict, total=False):
     channels: list[str] | None  # Slack channel names/ids; default POSTMORTEM_SLACK_CHANNELS or all the bot is in
     offline: bool  # force the analyzer that needs no model
     new_page: bool  # publish a new page even when one exists for this incident
+    force: bool  # update the page even when this run read fewer sources than its last version was made from
     seed_thread: dict | None  # {"channel": id, "ts": ts}: the Slack thread the request came from
     allowed_channels: list[str] | None  # channel ids the requesting person may read (None = no restriction)
+    # Who will see the answer: {"kind": "public"} (default: public channels only), or {"kind": "private",
+    # "channel": id, "name": name} when it is posted in a private conversation, whose content it may then use.
+    audience: dict | None
+    sandbox: dict | None  # {"workspace", "ports"} of a --workspace run, so `resume` can serve it again
 
 
 class State(InputState, total=False):
@@ -40,8 +45,10 @@ class State(InputState, total=False):
     analyzer: str  # offline | llm:<model>
     page: dict | None  # {id, url, title, action}
     publish_error: str | None
+    outcome: dict | None  # why nothing was published on purpose: {status: kept | no_evidence, message, …}
     markdown: str
     usage: Annotated[dict[str, int], add_usage]
+    redactions: Annotated[dict[str, int], add_usage]  # credential type -> how many were replaced (graph/redact)
     timings: Annotated[dict[str, float], merge]
     log: Annotated[list[str], operator.add]  # human-readable notes (fallbacks, skipped references)
 
@@ -53,12 +60,14 @@ class OutputState(TypedDict, total=False):
     markdown: str
     analyzer: str
     usage: dict[str, int]
+    redactions: dict[str, int]
     timings: dict[str, float]
     slack: dict
     notion: dict
     jira: dict
     plan: dict
     publish_error: str | None
+    outcome: dict | None
     log: list[str]
 
 

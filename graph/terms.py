@@ -43,9 +43,11 @@ def incident_dates(incident: str) -> list[datetime]:
     out = []
     for d in _DATE.findall(incident):
         try:
-            out.append(parse_iso(d + "T00:00:00Z"))
+            day = parse_iso(d + "T00:00:00Z")
         except ValueError:
             continue
+        if 1970 <= day.year <= 9000:  # a window around 9999-12-31 would overflow
+            out.append(day)
     return out
 
 
@@ -65,27 +67,41 @@ def is_match(text: str, terms: list[str]) -> bool:
 
 
 def make_window(now: datetime, since: str | None, until: str | None, lookback_days: int,
-                dates: list[datetime]) -> dict:
-    """The time window: explicit --since/--until, else around a date named in the incident, else N days back."""
-    latest = _parse_bound(until, end=True) if until else now
-    if since:
-        oldest = _parse_bound(since, end=False)
+                dates: list[datetime], names: tuple[str, str] = ("since", "until")) -> dict:
+    """The time window: explicit --since/--until, else around a date named in the incident, else N days back.
+    `names` are what the caller calls the two bounds (the CLI: --since, --until), so errors point at them."""
+    latest = _parse_bound(until, True, names[1]) if until is not None else now
+    if since is not None:
+        oldest = _parse_bound(since, False, names[0])
     elif dates:
         oldest = min(dates) - timedelta(days=2)
-        latest = min(latest, max(dates) + timedelta(days=14)) if not until else latest
+        latest = min(latest, max(dates) + timedelta(days=14)) if until is None else latest
     else:
         oldest = latest - timedelta(days=lookback_days)
     if oldest >= latest:
-        raise ValueError(f"the window is empty: since {iso(oldest)} is not before until {iso(latest)}")
+        start = (f"{names[0]} {since.strip()!r}" if since is not None
+                 else "the start (2 days before the date in the incident)" if dates
+                 else f"the start ({lookback_days} days back)")
+        end = f"{names[1]} {until.strip()!r}" if until is not None else "the end" + ("" if dates else " (now)")
+        raise ValueError(f"the window is empty: {start} ({iso(oldest)}) is not before {end} ({iso(latest)})")
     return {"oldest": iso(oldest), "latest": iso(latest)}
 
 
-def _parse_bound(text: str, end: bool) -> datetime:
+def _parse_bound(text: str, end: bool, name: str) -> datetime:
     text = text.strip()
+    if not text:
+        raise ValueError(f"{name} is empty (use 2025-08-04 or 2025-08-04T09:00:00Z)")
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             day = parse_iso(text + "T00:00:00Z")
-            return day + timedelta(days=1) if end else day
-        return parse_iso(text)
+            moment = day + timedelta(days=1) if end else day
+        else:
+            moment = parse_iso(text)
+    except OverflowError:  # the day after 9999-12-31
+        moment = datetime.max
     except ValueError:
-        raise ValueError(f"not a date or ISO time: {text!r} (use 2025-08-04 or 2025-08-04T09:00:00Z)") from None
+        raise ValueError(f"{name} {text!r} is not a date or ISO time (use 2025-08-04 or 2025-08-04T09:00:00Z)"
+                         ) from None
+    if not 1970 <= moment.year <= 9000:  # Slack and Jira times start in 1970; far years overflow the window
+        raise ValueError(f"{name} {text!r} is out of range (use a date between 1970 and 9000)")
+    return moment

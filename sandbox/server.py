@@ -53,11 +53,12 @@ class Sandbox:
     """All three services in one process. `with Sandbox() as sb:` serves until the block ends."""
 
     def __init__(self, workspace: Workspace | str | Path | None = None, host: str = "127.0.0.1", port: int = 0,
-                 tokens: Tokens | None = None, faults: str | None = None):
+                 tokens: Tokens | None = None, faults: str | None = None, ports: dict[str, int] | None = None):
         if not isinstance(workspace, Workspace):
             workspace = load_workspace(workspace or DEFAULT_WORKSPACE)
         self.workspace = workspace
         self.host, self.port = host, port
+        self.wanted_ports = dict(ports or {})  # e.g. the ports of an earlier run, so its links work again
         self.faults = Faults()
         if faults:
             self.faults.load(faults)
@@ -70,6 +71,10 @@ class Sandbox:
     @property
     def urls(self) -> dict[str, str]:
         return self.ctx.urls
+
+    @property
+    def ports(self) -> dict[str, int]:
+        return {service: int(url.rsplit(":", 1)[1]) for service, url in self.ctx.urls.items()}
 
     def state(self, service: str):
         """The live state object of a service (tests read what the bot wrote through it)."""
@@ -108,7 +113,12 @@ class Sandbox:
         for i, service in enumerate(SERVICES):
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind((self.host, self.port + i if self.port else 0))
+            try:
+                s.bind((self.host, self.wanted_ports.get(service) or (self.port + i if self.port else 0)))
+            except OSError:
+                if not self.wanted_ports.get(service):
+                    raise
+                s.bind((self.host, 0))  # the earlier port is taken now: any port beats no sandbox
             s.listen(128)
             s.setblocking(False)
             socks[service] = s

@@ -10,8 +10,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.access import refusal
 from bot.jobs import Jobs, Request
-from bot.replies import HELP_WORDS, USAGE, escape
+from bot.replies import HELP_WORDS, USAGE, echo
 from bot.slack_api import SlackAPI, error_code
+from graph.incident_text import IncidentTextError, check_incident
 
 
 def register(app: App) -> None:
@@ -29,6 +30,11 @@ def postmortem_command_callback(ack: Ack, command: dict, client: WebClient, cont
     if why:
         ack(text=why)
         return
+    try:
+        text = check_incident(text, "the text after /postmortem")
+    except IncidentTextError as exc:
+        ack(text=f":warning: {exc}")  # an ack's text is shown only to the person who typed the command
+        return
     ack()
     jobs: Jobs = context["jobs"]
     if not jobs.seen.first_time(f"command:{command.get('trigger_id')}:{text}"):
@@ -44,11 +50,11 @@ def start(jobs: Jobs, api: SlackAPI, respond: Respond, text: str, user: str, cha
             tell(respond, api, channel, user, "I'm not in this private channel, so I can't post here or read it. "
                  "Invite me with `/invite @postmortem`, then try again.")
             return
-        parent = api.post_message(channel, f"Post-mortem for *{escape(text)}* requested by <@{user}>")
+        parent = api.post_message(channel, f"Post-mortem for *{echo(text)}* requested by <@{user}>")
         jobs.submit(api, Request(incident=text, user=user, channel=channel, thread_ts=parent["ts"]))
     except Exception as exc:  # noqa: BLE001 - the person must hear about it; the details go to the log
         logger.exception("could not start /postmortem %s", text)
-        tell(respond, api, channel, user, f"Sorry, I couldn't start the post-mortem for *{escape(text)}*: "
+        tell(respond, api, channel, user, f"Sorry, I couldn't start the post-mortem for *{echo(text)}*: "
              f"{_reason(exc)}. Please try again in a minute.")
 
 

@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.jobs import Jobs, Request
 from bot.replies import HELP_WORDS, USAGE
 from bot.slack_api import SlackAPI
+from graph.incident_text import MAX_INCIDENT_CHARS, IncidentTextError, check_incident, strip_invisible
 
 _MARKUP = re.compile(r"<[^>]*>")  # mentions, channel links, URLs
 _EMOJI = re.compile(r":[a-z0-9_+'-]+:")
@@ -47,10 +48,17 @@ def start(jobs: Jobs, settings: Settings, api: SlackAPI, event: dict, logger: Lo
         if text.lower() in HELP_WORDS or (not text and not in_thread):
             api.post_message(channel, USAGE, thread_ts=reply_ts)
             return
+        if text:
+            try:
+                text = check_incident(text, "the text after @postmortem")
+            except IncidentTextError as exc:
+                api.post_ephemeral(channel, user, f":warning: {exc}", thread_ts=in_thread)
+                return
         seed = None
         if not text:
             seed = {"channel": channel, "ts": in_thread}
-            text = incident_from_text((api.thread_parent(channel, in_thread) or {}).get("text") or "")
+            parent = (api.thread_parent(channel, in_thread) or {}).get("text") or ""
+            text = strip_invisible(incident_from_text(parent))[:MAX_INCIDENT_CHARS]  # nobody typed it: trim, don't refuse
         jobs.submit(api, Request(incident=text, user=user, channel=channel, thread_ts=reply_ts, seed_thread=seed))
     except Exception:  # noqa: BLE001 - say so in the thread rather than leave the person waiting
         logger.exception("could not start the post-mortem for a mention in %s", channel)

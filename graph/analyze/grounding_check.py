@@ -1,4 +1,4 @@
-"""Checks a whole run result against the grounding rules of shared/specs/run-result.md (and a few stricter ones)."""
+"""Checks a whole run result against the grounding rules of docs/run-result.md (and a few stricter ones)."""
 
 from __future__ import annotations
 

@@ -9,11 +9,12 @@ from graph.analyze.offline.analyzer import analyze_offline
 from graph.analyze.report import Report
 from graph.configuration import Configuration
 from graph.evidence import Evidence
-from graph.nodes.gather import timed
+from graph.nodes.gather import private_channel, timed
+from graph.outcome import kept, ok_sources
 from graph.publish.blocks import report_blocks
 from graph.publish.markdown import report_markdown
 from graph.publish.notion import page_title, publish_report
-from graph.publish.notion_io import PublishError, make_client
+from graph.publish.notion_io import PublishError, make_client, publishing
 from graph.result import SOURCE_NAMES, sources_summary
 from graph.state import State
 
@@ -47,6 +48,30 @@ def analyze(state: State, config: RunnableConfig = None) -> dict:
     return {"report": report.model_dump(), "analyzer": analyzer, "usage": usage, "log": log}
 
 
+RESTRICTED_NO_PARENT = (
+    "This report uses a private conversation, so it was not published to Notion, where people outside that "
+    "conversation could open it. Set NOTION_RESTRICTED_PARENT_PAGE_ID to a page only its members can open; until "
+    "then the report stays in this private thread.")
+
+
+def parent_page(cfg: Configuration, private: str | None) -> str | None:
+    """Where the page goes: reports for a private audience only ever under the restricted parent."""
+    if not private:
+        return cfg.notion_parent_page_id or None
+    restricted = cfg.notion_restricted_parent_page_id
+    if not restricted:
+        raise PublishError(RESTRICTED_NO_PARENT, "no_restricted_parent")
+    if cfg.notion_parent_page_id and _plain_id(restricted) == _plain_id(cfg.notion_parent_page_id):
+        raise PublishError("NOTION_RESTRICTED_PARENT_PAGE_ID names the same page as NOTION_PARENT_PAGE_ID, so "
+                           "private content would sit beside public reports; point it at a page only the "
+                           "conversation's members can open.", "restricted_parent_is_public")
+    return restricted
+
+
+def _plain_id(page: str) -> str:
+    return page.replace("-", "").lower()[-32:]
+
+
 @timed
 def publish(state: State, config: RunnableConfig = None) -> dict:
     cfg = Configuration.from_runnable_config(config)
@@ -54,15 +79,25 @@ def publish(state: State, config: RunnableConfig = None) -> dict:
     evidence = [Evidence(**e) for e in state.get("evidence", [])]
     sources = sources_summary(state)
     key = state["plan"]["key"]
-    common = {"incident": key, "analyzer": state.get("analyzer", "offline"), "sources": sources}
+    private = private_channel(state)
+    restricted = ((state.get("audience") or {}).get("name") or private) if private else None
+    common = {"incident": key, "analyzer": state.get("analyzer", "offline"), "sources": sources,
+              "restricted": restricted, "redactions": state.get("redactions")}
     try:
+        parent = parent_page(cfg, private)
         if not cfg.notion_token:
             raise PublishError("NOTION_TOKEN is not set, so the report cannot be published to Notion")
         client = make_client(cfg.notion_token, cfg.notion_base_url, cfg.http_timeout_s)
         title = page_title(report, report.metrics.started)
-        page = publish_report(client, report_blocks(report, evidence, **common), title, key,
-                              parent_page_id=cfg.notion_parent_page_id or None, new_page=bool(state.get("new_page")))
+        made_from = ok_sources(state)
+        with publishing(cfg.source_budget_s):
+            page = publish_report(client, report_blocks(report, evidence, **common), title, key,
+                                  parent_page_id=parent, new_page=bool(state.get("new_page")), made_from=made_from,
+                                  force=bool(state.get("force")))
     except PublishError as exc:
         return {"page": None, "publish_error": str(exc), "markdown": report_markdown(report, evidence, **common)}
-    return {"page": page, "publish_error": None,
+    if page["action"] == "kept":  # this run's report stays in the result and the Markdown; the page is untouched
+        return {"page": page, "publish_error": None, "outcome": kept(page, made_from),
+                "markdown": report_markdown(report, evidence, **common)}
+    return {"page": page | {"sources": made_from}, "publish_error": None,
             "markdown": report_markdown(report, evidence, **common, page_url=page["url"])}

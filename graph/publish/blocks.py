@@ -6,7 +6,8 @@ import re
 
 from graph.analyze.report import Claim, Report
 from graph.evidence import Evidence
-from graph.terms import MARKER, incident_key
+from graph.publish.marker import marker_line
+from graph.redact import redaction_summary
 
 MAX_TEXT = 2000  # Notion's limit for one rich text item's content
 MAX_ITEMS = 100  # Notion's limit for rich text items in one block
@@ -168,14 +169,21 @@ def evidence_line(ev: Evidence) -> list[dict]:
             + text(f" — {snippet}", color="gray"))
 
 
+def restricted_notice(channel_name: str) -> str:
+    return (f"Restricted: this report uses messages from the private Slack conversation #{channel_name}. "
+            "Share it only with that conversation's members.")
+
+
 def report_blocks(report: Report, evidence: list[Evidence], *, incident: str, analyzer: str,
-                  sources: dict[str, dict]) -> list[dict]:
+                  sources: dict[str, dict], restricted: str | None = None,
+                  redactions: dict[str, int] | None = None) -> list[dict]:
     """Every section as native blocks; each claim carries links to the evidence behind it."""
     by_id = {ev.id: ev for ev in evidence}
     cite = {"summary": report.summary_evidence, "impact": report.impact_evidence,
             "detection": report.detection_evidence}
-    out = block("paragraph", text(f"{MARKER} {incident_key(incident)} · drafted by postmortem ({analyzer})",
-                                  color="gray"))
+    out = block("paragraph", text(marker_line(incident, analyzer, sources), color="gray"))  # read back on re-runs
+    if restricted:
+        out += callout(text(restricted_notice(restricted)), "🔒", "red_background")
     out += heading("Summary") + callout(text(report.summary) + citations(cite["summary"], by_id), "📝",
                                         "blue_background")
     gaps = missing_sources(sources)
@@ -196,6 +204,8 @@ def report_blocks(report: Report, evidence: list[Evidence], *, incident: str, an
     out += heading("Evidence") + bullets([evidence_line(ev) for ev in evidence], "No evidence was gathered.")
     footer = f"Drafted by postmortem ({analyzer}) from {len(evidence)} evidence items. " \
              "Every [E…] link opens its source; running it again for this incident updates this page."
+    if redaction_summary(redactions):
+        footer += f" {redaction_summary(redactions)}."
     out += [{"object": "block", "type": "divider", "divider": {}}]
     out += block("paragraph", text(footer, italic=True, color="gray"))
     return out + [b for note in report.notes for b in block("paragraph", text(note, italic=True, color="gray"))]

@@ -12,8 +12,10 @@ from graph.publish.blocks import (
     issue_url,
     metric_lines,
     missing_sources,
+    restricted_notice,
     where_label,
 )
+from graph.redact import redaction_summary
 from graph.terms import MARKER, incident_key
 
 
@@ -71,13 +73,16 @@ def evidence_md(ev: Evidence) -> str:
 
 
 def report_markdown(report: Report, evidence: list[Evidence], *, incident: str, analyzer: str,
-                    sources: dict[str, dict], page_url: str | None = None) -> str:
+                    sources: dict[str, dict], page_url: str | None = None, restricted: str | None = None,
+                    redactions: dict[str, int] | None = None) -> str:
     """The same report the Notion page shows, as Markdown."""
     by_id = {ev.id: ev for ev in evidence}
     out = [f"# {clean_text(report.title)}", "",
            f"*{MARKER} {incident_key(incident)} · drafted by postmortem ({analyzer})*"]
     if page_url:
         out.append(f"*Notion page: {page_url}*")
+    if restricted:
+        out += ["", f"> 🔒 {restricted_notice(restricted)}"]
     gaps = missing_sources(sources)
     if gaps:
         out += ["", "> ⚠️ Some sources could not be read, so this report may be incomplete: " + "; ".join(gaps)]
@@ -99,5 +104,7 @@ def report_markdown(report: Report, evidence: list[Evidence], *, incident: str, 
     for title, lines in sections:
         out += ["", f"## {title}", "", *lines]
     out += ["", "---", f"*Drafted by postmortem ({analyzer}) from {len(evidence)} evidence items.*"]
+    if redaction_summary(redactions):
+        out.append(f"*{redaction_summary(redactions)}.*")
     out += [f"*{clean_text(note)}*" for note in report.notes]
     return "\n".join(out) + "\n"

@@ -9,12 +9,11 @@ from notion_client.helpers import extract_notion_id
 
 from graph.analyze.report import Report
 from graph.publish.blocks import text
+from graph.publish.marker import read_marker
 from graph.publish.notion_io import HOW_TO_SHARE, PublishError, call, delete_block, iter_children, write_blocks
-from graph.terms import MARKER
 
 PARENT_TITLES = ("post mortems", "post-mortems", "postmortems")
 KEPT_TYPES = ("child_page", "child_database")  # what an update leaves on the page
-_MARKER = re.compile(re.escape(MARKER) + r" (\S+)")
 NOT_SHARED = ("The Notion page {page} was not found: it is not shared with the integration (or does not exist). "
               "To share it, " + HOW_TO_SHARE + ", or set NOTION_PARENT_PAGE_ID to a page that is shared.")
 NO_PARENT = ("No Notion page to publish under: set NOTION_PARENT_PAGE_ID to the id of a Notion page, or create a page "
@@ -52,6 +51,12 @@ def plain(rich: list[dict]) -> str:
 
 def find_page(client: Client, parent_id: str, key: str) -> str | None:
     """The child page whose first block is this incident's marker paragraph."""
+    found = find_marked(client, parent_id, key)
+    return found[0] if found else None
+
+
+def find_marked(client: Client, parent_id: str, key: str) -> tuple[str, list[str] | None] | None:
+    """(page id, sources its version was made from, None if not recorded) of this incident's page."""
     for child in iter_children(client, parent_id):
         if child.get("type") != "child_page" or child.get("in_trash") or child.get("archived"):
             continue
@@ -60,18 +65,26 @@ def find_page(client: Client, parent_id: str, key: str) -> str | None:
         head = call(client.blocks.children.list, block_id=child["id"], page_size=10).get("results", [])
         # Sub-pages kept on update sit before the report, so the marker is the first block that is not one.
         first = next((b for b in head if b.get("type") not in KEPT_TYPES), {})
-        m = _MARKER.search(plain(first.get(first.get("type", ""), {}).get("rich_text", [])))
-        if m and m[1] == key:
-            return child["id"]
+        marker = read_marker(plain(first.get(first.get("type", ""), {}).get("rich_text", [])))
+        if marker and marker[0] == key:
+            return child["id"], marker[1]
     return None
 
 
 def publish_report(client: Client, blocks: list[dict], title: str, incident_key: str, *,
-                   parent_page_id: str | None, new_page: bool = False) -> dict:
-    """Create or update the incident's page; returns {id, url, title, action: created|updated}."""
+                   parent_page_id: str | None, new_page: bool = False, made_from: list[str] | None = None,
+                   force: bool = False) -> dict:
+    """Create or update the incident's page; returns {id, url, title, action: created|updated|kept, sources}.
+
+    A page whose last version used a source missing from `made_from` is kept as it was unless `force`: an outage
+    must not replace a complete report with a partial one.
+    """
     parent = resolve_parent(client, parent_page_id)
     props = {"title": {"title": text(title)}}
-    existing = None if new_page else find_page(client, parent, incident_key)
+    existing, had = (None if new_page else find_marked(client, parent, incident_key)) or (None, None)
+    if existing and had and made_from is not None and not force and set(had) - set(made_from):
+        page = call(client.pages.retrieve, page_id=existing)
+        return {"id": page["id"], "url": page.get("url"), "title": title_of(page), "action": "kept", "sources": had}
     if existing:
         # Sub-pages and databases someone added under the report are theirs: only the report's blocks are replaced.
         old = [b["id"] for b in iter_children(client, existing) if b["type"] not in KEPT_TYPES]

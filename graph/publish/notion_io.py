@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import httpx
 from notion_client import Client
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
+from graph.sources.retry import Budget, Policy, notion_failure, retrying
+
 MAX_BATCH = 100  # Notion: children per request (and per block in one request)
 MAX_REQUEST_BLOCKS = 1000  # Notion: blocks in one request, all levels counted
-MAX_RETRIES = 3
-MAX_SLEEP_S = 30.0  # total time one call may spend waiting before giving up
+MAX_RETRIES = 3  # for 5xx and dropped connections; 429s are bounded by the budget
+MAX_SLEEP_S = 30.0  # the budget of one call made outside `publishing` (e.g. directly by a test)
 BACKOFF_S = 0.5
 HOW_TO_SHARE = "open the page in Notion, click ••• > Connections and add the integration"
-RETRYABLE = {"rate_limited", "internal_server_error", "service_unavailable", "gateway_timeout"}
+_BUDGET: ContextVar[Budget | None] = ContextVar("publish_budget", default=None)
+
+
+@contextmanager
+def publishing(seconds: float):
+    """Every Notion call made inside shares one time budget, so one publish waits at most `seconds` in all."""
+    token = _BUDGET.set(Budget(seconds))
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
 
 
 class PublishError(RuntimeError):
@@ -33,41 +46,23 @@ def make_client(token: str, base_url: str | None = None, timeout_s: float = 20.0
 
 
 def call(fn: Callable[..., dict], *, done: Callable[[], dict | None] | None = None, **kw) -> dict:
-    """One Notion call, retried on rate limits (honouring Retry-After) and 5xx; other errors become PublishError.
+    """One Notion call, retried on rate limits (after Retry-After), 5xx and dropped connections within the publish
+    budget (graph/sources/retry.py); other errors become PublishError.
 
-    `done` is asked before retrying after a 5xx, when the failed write may have happened anyway.
+    `done` is asked before retrying after a 5xx or a dropped connection, when the failed write may have happened.
     """
-    slept = 0.0
-    for attempt in range(MAX_RETRIES + 1):
-        try:
-            return fn(**kw)
-        except HTTPResponseError as exc:
-            code = getattr(exc.code, "value", exc.code)
-            delay = retry_delay(exc, code, attempt)
-            if delay is None or attempt == MAX_RETRIES or slept + delay > MAX_SLEEP_S:
-                raise PublishError(describe(exc, code, attempt), code) from exc
-            time.sleep(delay)
-            slept += delay
-            written = done() if done and exc.status != 429 else None
-            if written:
-                return written
-        except RequestTimeoutError as exc:
-            raise PublishError("Notion did not answer in time; try again later.", "timeout") from exc
-        except httpx.TransportError as exc:
-            raise PublishError(f"Could not reach Notion ({exc}); check NOTION_BASE_URL and the network.",
-                               "unreachable") from exc
-    raise AssertionError("unreachable")
-
-
-def retry_delay(exc: HTTPResponseError, code: str, attempt: int) -> float | None:
-    if exc.status == 429 or code == "rate_limited":
-        try:
-            return max(0.0, float(exc.headers.get("retry-after", "1")))
-        except ValueError:
-            return 1.0
-    if exc.status >= 500 or code in RETRYABLE:
-        return BACKOFF_S * 2 ** attempt
-    return None
+    budget = _BUDGET.get() or Budget(MAX_SLEEP_S)
+    policy = Policy(backoff_s=BACKOFF_S, server_retries=MAX_RETRIES)  # read now: tests shorten the backoff
+    try:
+        return retrying(lambda: fn(**kw), notion_failure, budget, policy, recheck=done)
+    except HTTPResponseError as exc:
+        code = getattr(exc.code, "value", exc.code)
+        raise PublishError(describe(exc, code, getattr(exc, "attempts", 1) - 1), code) from exc
+    except RequestTimeoutError as exc:
+        raise PublishError("Notion did not answer in time; try again later.", "timeout") from exc
+    except httpx.TransportError as exc:
+        raise PublishError(f"Could not reach Notion ({exc}); check NOTION_BASE_URL and the network.",
+                           "unreachable") from exc
 
 
 def describe(exc: HTTPResponseError, code: str, attempt: int) -> str:

@@ -10,6 +10,7 @@ from jira import JIRA, JIRAError
 from graph.configuration import Configuration
 from graph.evidence import Evidence, iso, parse_iso
 from graph.sources.base import SourceError
+from graph.sources.retry import Budget, attempts_note, jira_failure, retrying
 from graph.terms import is_match, match_count
 
 FIELDS = ["summary", "description", "status", "assignee", "reporter", "labels", "created", "updated",
@@ -33,22 +34,28 @@ def _name(user: dict | None) -> str | None:
 class JiraSource:
     name = "jira"
 
-    def __init__(self, cfg: Configuration, client: JIRA | None = None):
+    def __init__(self, cfg: Configuration, client: JIRA | None = None, budget: Budget | None = None):
         if not cfg.jira_url:
             raise SourceError("JIRA_URL is not set")
         self.cfg, self._client = cfg, client
+        self.budget = budget or Budget(cfg.source_budget_s)
+
+    def _retrying(self, fn):
+        """The library's own retries skip 503s without Retry-After and sleep outside the budget, so they are off."""
+        try:
+            return retrying(fn, jira_failure, self.budget)
+        except JIRAError as exc:
+            raise SourceError(f"Jira answered {exc.status_code}{attempts_note(exc)}: {exc.text or 'no details'}") \
+                from None
+        except requests.RequestException as exc:
+            raise SourceError(f"Jira could not be reached ({type(exc).__name__}{attempts_note(exc)})") from None
 
     @property
     def client(self) -> JIRA:
         if self._client is None:
-            try:
-                self._client = JIRA(server=self.cfg.jira_url, basic_auth=(self.cfg.jira_email, self.cfg.jira_api_token),
-                                    timeout=self.cfg.http_timeout_s, max_retries=2)
-            except JIRAError as exc:
-                raise SourceError(f"Jira answered {exc.status_code}: {exc.text or 'no details'}") from None
-            except requests.RequestException as exc:
-                raise SourceError(f"Jira could not be reached ({type(exc).__name__})") from None
-            self._client._session.max_retry_delay = 2  # the library's default backoff waits up to a minute
+            self._client = self._retrying(lambda: JIRA(
+                server=self.cfg.jira_url, basic_auth=(self.cfg.jira_email, self.cfg.jira_api_token),
+                timeout=self.cfg.http_timeout_s, max_retries=0))
         return self._client
 
     def jql(self, plan: dict) -> str:
@@ -64,12 +71,9 @@ class JiraSource:
         return jql + " ORDER BY created ASC"
 
     def _search(self, jql: str) -> list[dict]:
-        try:
-            issues = self.client.search_issues(jql, maxResults=MAX_ISSUES, fields=FIELDS, expand="changelog")
-        except JIRAError as exc:
-            raise SourceError(f"Jira answered {exc.status_code}: {exc.text or 'no details'}") from None
-        except requests.RequestException as exc:
-            raise SourceError(f"Jira could not be reached ({type(exc).__name__})") from None
+        client = self.client
+        issues = self._retrying(lambda: client.search_issues(jql, maxResults=MAX_ISSUES, fields=FIELDS,
+                                                             expand="changelog"))
         return [i.raw for i in issues]
 
     def _items(self, raw: dict, terms: list[str]) -> list[Evidence]:
@@ -117,7 +121,8 @@ class JiraSource:
         out: list[Evidence] = []
         for key in sorted(set(refs)):
             try:
-                raw = self.client.issue(key, fields=",".join(FIELDS), expand="changelog").raw
+                raw = retrying(lambda k=key: self.client.issue(k, fields=",".join(FIELDS), expand="changelog").raw,
+                               jira_failure, self.budget)
             except JIRAError:
                 continue  # a key-like string that is no issue (e.g. 'UTF-8') is not worth failing for
             out.extend(self._items(raw, []))

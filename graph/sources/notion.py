@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 from notion_client import APIResponseError, Client
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
@@ -11,6 +9,7 @@ from notion_client.errors import HTTPResponseError, RequestTimeoutError
 from graph.configuration import Configuration
 from graph.evidence import Evidence, iso, parse_iso
 from graph.sources.base import SourceError
+from graph.sources.retry import Budget, attempts_note, notion_failure, retrying
 from graph.terms import MARKER, is_match, match_count
 
 MAX_BODY_READS = 150  # pages edited in the window whose bodies we read; bounds requests on big workspaces
@@ -18,22 +17,14 @@ MAX_TEXT = 4000
 
 
 def make_client(cfg: Configuration) -> Client:
-    return Client(auth=cfg.notion_token, base_url=cfg.notion_base_url, timeout_ms=int(cfg.http_timeout_s * 1000))
+    # The client's own retries are off: they would wait outside the source's budget and skip POST 5xx (search).
+    return Client(auth=cfg.notion_token, base_url=cfg.notion_base_url, timeout_ms=int(cfg.http_timeout_s * 1000),
+                  retry=False)
 
 
-def call(fn, *args, retries: int = 2, **kw):
-    """One Notion request. The client already retries 429s (honouring Retry-After) and GET 5xx; search is a POST,
-    so 5xx answers and dropped connections get a short backoff here too."""
-    for attempt in range(retries + 1):
-        try:
-            return fn(*args, **kw)
-        except APIResponseError as exc:
-            if exc.status < 500 or attempt == retries:
-                raise
-        except (RequestTimeoutError, httpx.TransportError):
-            if attempt == retries:
-                raise
-        time.sleep(0.3 * 2**attempt)
+def call(fn, *args, budget: Budget | None = None, **kw):
+    """One Notion request, retried on 429 (after Retry-After), 5xx and dropped connections within the budget."""
+    return retrying(lambda: fn(*args, **kw), notion_failure, budget or Budget(60.0))
 
 
 def title_of(page: dict) -> str:
@@ -57,19 +48,20 @@ def block_text(block: dict) -> str:
 class NotionSource:
     name = "notion"
 
-    def __init__(self, cfg: Configuration, client: Client | None = None):
+    def __init__(self, cfg: Configuration, client: Client | None = None, budget: Budget | None = None):
         if not cfg.notion_token:
             raise SourceError("NOTION_TOKEN is not set")
         self.client = client or make_client(cfg)
+        self.budget = budget or Budget(cfg.source_budget_s)
         self._users: dict[str, str | None] = {}
 
     def _call(self, fn, *args, **kw):
         try:
-            return call(fn, *args, **kw)
+            return call(fn, *args, budget=self.budget, **kw)
         except APIResponseError as exc:
-            raise SourceError(f"Notion answered {exc.status} {exc.code}: {exc}") from None
+            raise SourceError(f"Notion answered {exc.status} {exc.code}{attempts_note(exc)}: {exc}") from None
         except (HTTPResponseError, RequestTimeoutError, httpx.TransportError) as exc:
-            raise SourceError(f"Notion could not be reached ({type(exc).__name__})") from None
+            raise SourceError(f"Notion could not be reached ({type(exc).__name__}{attempts_note(exc)})") from None
 
     def body(self, block_id: str, depth: int = 0) -> list[str]:
         lines, cursor = [], None
@@ -92,7 +84,7 @@ class NotionSource:
         uid = (page.get("created_by") or {}).get("id")
         if uid and uid not in self._users:
             try:
-                self._users[uid] = call(self.client.users.retrieve, user_id=uid, retries=1).get("name")
+                self._users[uid] = call(self.client.users.retrieve, user_id=uid, budget=self.budget).get("name")
             except Exception:  # noqa: BLE001 - a name is a nicety; the page is still evidence without it
                 self._users[uid] = None
         return self._users.get(uid)

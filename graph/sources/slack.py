@@ -7,15 +7,12 @@ from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from graph.configuration import Configuration
 from graph.evidence import Evidence, iso, parse_iso
 from graph.sources.base import SourceError
+from graph.sources.retry import Budget, SlackRetryHandler
+from graph.sources.slack_rules import check_channel_names, is_own, own_ids
 from graph.terms import is_match, match_count
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -24,26 +21,32 @@ _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 
 
-def make_client(cfg: Configuration, token: str | None = None) -> WebClient:
-    client = WebClient(token=token or cfg.slack_bot_token, base_url=cfg.slack_api_url, timeout=int(cfg.http_timeout_s))
-    client.retry_handlers.extend([RateLimitErrorRetryHandler(max_retry_count=3), ServerErrorRetryHandler(2),
-                                  ConnectionErrorRetryHandler(2)])
-    return client
+def make_client(cfg: Configuration, token: str | None = None, budget: Budget | None = None) -> WebClient:
+    # One handler for 429s, 5xx and dropped connections, so every wait counts against the source's budget.
+    return WebClient(token=token or cfg.slack_bot_token, base_url=cfg.slack_api_url, timeout=int(cfg.http_timeout_s),
+                     retry_handlers=[SlackRetryHandler(budget or Budget(cfg.source_budget_s))])
 
 
 class SlackSource:
     name = "slack"
 
     def __init__(self, cfg: Configuration, channels: list[str] | None = None, allowed: list[str] | None = None,
-                 client: WebClient | None = None, people: dict[str, str] | None = None):
+                 client: WebClient | None = None, people: dict[str, str] | None = None,
+                 private_ok: str | None = None, budget: Budget | None = None):
         if not cfg.slack_bot_token:
             raise SourceError("SLACK_BOT_TOKEN is not set")
-        self.cfg, self.client = cfg, client or make_client(cfg)
+        self.budget = budget or Budget(cfg.source_budget_s)
+        self.cfg, self.client = cfg, client or make_client(cfg, budget=self.budget)
         self.wanted = [c.lstrip("#") for c in (channels or cfg.slack_channels)]
         self.allowed = set(allowed) if allowed is not None else None
+        # Audience rule: a report is seen by its whole channel and everyone who opens its page, so private
+        # conversations are never read, except the one private conversation that is itself the audience.
+        self.private_ok = private_ok
+        self._private: set[str] | None = None  # ids of private conversations, once listed
         self._users: dict[str, str] = dict(people or {})  # names already read by an earlier node
         self._channels: dict[str, str] = {}
         self._base = ""
+        self._mine: frozenset[str] = frozenset()  # this app's bot user and bot ids: its posts are never evidence
 
     # -- plumbing ---------------------------------------------------------------------------------------------------
     def _call(self, method: str, **kw) -> dict:
@@ -66,7 +69,8 @@ class SlackSource:
     def _prepare(self) -> None:
         if self._base:
             return
-        self._base = self._call("auth_test").get("url", "https://slack.com/")
+        auth = self._call("auth_test")
+        self._base, self._mine = auth.get("url", "https://slack.com/"), own_ids(auth)
         if self._users:
             return
         for u in self._paged("users_list", "members", limit=200):
@@ -98,17 +102,32 @@ class SlackSource:
             matched=is_match(raw, terms), score=float(match_count(text, terms)),
         )
 
+    def _listing(self) -> list[dict]:
+        channels = list(self._paged("conversations_list", "channels", types="public_channel,private_channel",
+                                    exclude_archived=True, limit=200))
+        self._channels.update({ch["id"]: ch["name"] for ch in channels})
+        self._private = {ch["id"] for ch in channels if ch.get("is_private")}
+        return channels
+
+    def may_read(self, ch_id: str) -> bool:
+        """Whether the audience and the requester allow this conversation (ids the listing never saw, such as DMs,
+        count as private)."""
+        if self.allowed is not None and ch_id not in self.allowed:
+            return False
+        if ch_id == self.private_ok:
+            return True
+        if self._private is None:
+            self._listing()
+        return ch_id in self._channels and ch_id not in (self._private or set())
+
     def _readable_channels(self) -> list[dict]:
-        out = []
-        for ch in self._paged("conversations_list", "channels", types="public_channel,private_channel",
-                              exclude_archived=True, limit=200):
-            self._channels[ch["id"]] = ch["name"]
-            if not ch.get("is_member"):
+        out, listing = [], self._listing()
+        check_channel_names(self.wanted, listing)  # a misspelt name is bad input, not a channel to skip quietly
+        for ch in listing:
+            if not ch.get("is_member") or not self.may_read(ch["id"]):
                 continue
             if self.wanted and ch["name"] not in self.wanted and ch["id"] not in self.wanted:
                 continue
-            if self.allowed is not None and ch["id"] not in self.allowed:
-                continue  # the requesting person can't read it, so the report must not either
             out.append(ch)
         missing = set(self.wanted) - {c["name"] for c in out} - {c["id"] for c in out}
         if self.wanted and missing == set(self.wanted):
@@ -117,7 +136,12 @@ class SlackSource:
 
     def thread(self, ch_id: str, ts: str, terms: list[str]) -> list[Evidence]:
         msgs = list(self._paged("conversations_replies", "messages", channel=ch_id, ts=ts, limit=200))
-        return [self._evidence(ch_id, m, ts if len(msgs) > 1 or m.get("thread_ts") else None, terms) for m in msgs]
+        return [self._evidence(ch_id, m, ts if len(msgs) > 1 or m.get("thread_ts") else None, terms) for m in msgs
+                if not is_own(m, self._mine)]
+
+    def check_channels(self) -> None:
+        """Raise UnknownChannelError if a wanted channel doesn't exist, before anything is gathered."""
+        check_channel_names(self.wanted, self._listing())
 
     # -- the interface ----------------------------------------------------------------------------------------------
     def gather(self, plan: dict) -> list[Evidence]:
@@ -127,11 +151,14 @@ class SlackSource:
         found: dict[str, Evidence] = {}
         seed = plan.get("seed_thread")
         readable = self._readable_channels()
+        self.scope = [ch["name"] for ch in readable]  # what was read, for a run that finds nothing to say so
         for ch in readable:
             for m in self._paged("conversations_history", "messages", channel=ch["id"], oldest=f"{oldest:.6f}",
                                  latest=f"{latest:.6f}", inclusive=True, limit=200):
                 if m.get("subtype") in ("channel_join", "channel_leave") or not is_match(m.get("text", ""), terms):
                     continue
+                if is_own(m, self._mine) and not m.get("reply_count"):
+                    continue  # the bot's own post; people's replies in its thread are still read below
                 if m.get("reply_count") or m.get("thread_ts"):
                     for ev in self.thread(ch["id"], m.get("thread_ts") or m["ts"], terms):
                         found.setdefault(ev.ref, ev)
@@ -142,7 +169,7 @@ class SlackSource:
             if f"{ch_id}/{ts}" not in found:
                 for ev in self.thread(ch_id, ts, terms):
                     found.setdefault(ev.ref, ev)
-        if seed and (self.allowed is None or seed["channel"] in self.allowed):
+        if seed and self.may_read(seed["channel"]):
             for ev in self.thread(seed["channel"], seed["ts"], terms):
                 ev.matched = True  # the request came from this thread: it is the incident by definition
                 found[ev.ref] = ev
@@ -152,7 +179,7 @@ class SlackSource:
         """search.messages (user tokens only) also finds thread replies whose parent doesn't name the incident."""
         if not self.cfg.slack_user_token or not terms:
             return
-        searcher = make_client(self.cfg, self.cfg.slack_user_token)
+        searcher = make_client(self.cfg, self.cfg.slack_user_token, self.budget)
         for term in terms:
             try:
                 data = searcher.search_messages(query=term, count=100).data
@@ -172,8 +199,8 @@ class SlackSource:
         for ref in refs:
             ch_id, _, rest = ref.partition("/")
             ts, _, thread_ts = rest.partition("@")
-            if self.allowed is not None and ch_id not in self.allowed:
-                continue
+            if not self.may_read(ch_id):
+                continue  # a link into a private channel must not carry its content to this audience
             try:
                 out.extend(self.thread(ch_id, thread_ts or ts, []))
             except SourceError:

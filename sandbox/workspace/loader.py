@@ -1,4 +1,4 @@
-"""Strict loader for sandbox workspace files (shared/specs/workspace-format.md, version 1)."""
+"""Strict loader for sandbox workspace files (docs/workspace-format.md, version 1)."""
 
 from __future__ import annotations
 
@@ -53,6 +53,12 @@ def load_workspace(path: str | Path) -> Workspace:
         data = _read(path)
     except FileNotFoundError:
         raise WorkspaceError(label, "", "file not found") from None
+    except IsADirectoryError:
+        raise WorkspaceError(label, "", "is a folder; give a workspace file (.yaml or .json) inside it") from None
+    except PermissionError:
+        raise WorkspaceError(label, "", "cannot be read (permission denied)") from None
+    except OSError as exc:  # a dangling link, a device, a path too long…
+        raise WorkspaceError(label, "", f"cannot be read ({exc.strerror or type(exc).__name__})") from None
     except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise WorkspaceError(label, "", f"not valid YAML/JSON: {exc}") from None
     return parse_workspace(data, label)

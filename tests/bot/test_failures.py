@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -53,8 +55,10 @@ def test_notion_down_gives_the_report_as_markdown_in_the_thread_and_a_run_id_tha
 
 
 def test_a_run_that_breaks_is_reported_in_the_thread(sb, tmp_path):
-    broken = {"checkpoint_db": str(tmp_path)}  # a directory: the run's checkpoint store cannot be opened
-    with running_bot(sb, tmp_path, overrides=broken) as (bot, drv):
+    store = tmp_path / "old.sqlite"
+    with sqlite3.connect(store) as db:  # a store left by an incompatible version: every checkpoint write fails
+        db.execute("CREATE TABLE checkpoints (thread_id TEXT)")
+    with running_bot(sb, tmp_path, overrides={"checkpoint_db": str(store)}) as (bot, drv):
         progress, failure = request(drv, "incidents", "summer25 broken store")
         wait_done(bot, 1)
     assert failure["text"].startswith(":x: Something went wrong") and "summer25 broken store" in failure["text"]

@@ -79,7 +79,9 @@ def final_reply(drv, channel: str, ts: str) -> dict:
     """The last bot reply of a thread once it is the result or a failure (not the progress line)."""
     def last():
         bot = [m for m in replies(drv, channel, ts) if m.get("bot_id")]
-        done = [m for m in bot if m["text"].startswith(("Post-mortem ", ":warning:", ":x:", ":arrows_counterclockwise:", "```"))]
+        done = [m for m in bot if m["text"].startswith(("Post-mortem ", ":warning:", ":x:", ":no_entry:", ":hourglass_flowing_sand:",
+                                                                   ":double_vertical_bar:", "```",
+                                                                   ":information_source:", ":mag:"))]
         return done[-1] if done else None
     return wait_until(last, what=f"the result in thread {channel}/{ts}")
 

@@ -55,16 +55,25 @@ def test_search_messages_finds_replies_whose_parent_does_not_name_the_incident(m
     assert not [e for e in without["evidence"] if e["source"] == "slack"]
 
 
-def test_private_channel_only_for_people_allowed_to_read_it(make_sandbox, tmp_path):
+def test_private_channels_are_read_only_when_they_are_the_audience(make_sandbox, tmp_path):
     secret = {"name": "exec", "private": True, "members": ["ann", "postmortem"],
               "messages": [msg("2025-08-04T09:00:00Z", "Board asks about the QUUX7 failure")]}
+    other = {"name": "legal", "private": True, "members": ["ann", "postmortem"],
+             "messages": [msg("2025-08-04T09:02:00Z", "QUUX7 refunds need legal review")]}
     public = {"name": "ops", "messages": [msg("2025-08-04T09:05:00Z", "QUUX7 is failing at checkout")]}
-    sb = make_sandbox(workspace_dict(slack=slack(secret, public)))
+    sb = make_sandbox(workspace_dict(slack=slack(secret, other, public)))
     ids = {c.name: c.id for c in sb.workspace.slack.channels}
-    member = run_on(sb, tmp_path, incident="quux7", allowed_channels=[ids["exec"], ids["ops"]])
-    outsider = run_on(sb, tmp_path, incident="quux7", allowed_channels=[ids["ops"]])
-    assert "exec" in {e["channel"] for e in member["evidence"]}
-    assert {e["channel"] for e in outsider["evidence"] if e["source"] == "slack"} == {"ops"}
+
+    def channels(**inputs) -> set[str]:
+        result = run_on(sb, tmp_path, incident="quux7", **inputs)
+        return {e["channel"] for e in result["evidence"] if e["source"] == "slack"}
+
+    everything = [ids["exec"], ids["legal"], ids["ops"]]
+    assert channels() == {"ops"}  # the command line publishes for everyone: public channels only
+    assert channels(allowed_channels=everything) == {"ops"}  # a member asking publicly gets no private content
+    in_exec = {"kind": "private", "channel": ids["exec"], "name": "exec"}
+    assert channels(allowed_channels=everything, audience=in_exec) == {"ops", "exec"}  # not #legal
+    assert channels(allowed_channels=[ids["ops"]], audience=in_exec) == {"ops"}  # the requester must read it too
 
 
 def test_notion_body_match_reads_nested_and_paginated_blocks(make_sandbox, tmp_path):
