@@ -12,7 +12,7 @@ from bot.slack_api import SlackAPI
 from cli.commands import sandbox_overrides
 from graph.runner import resume_incident
 from sandbox.server import Sandbox
-from tests.support.bot import bot_pages, bot_parents, final_reply, replies, running_bot, wait_done, wait_until
+from tests.support.bot import bot_pages, request, running_bot, wait_done
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +25,6 @@ def sb():
 def no_faults(sb):
     yield
     sb.faults.clear()
-
-
-def request(drv, channel: str, text: str, user: str = "stefan") -> list[dict]:
-    seen = {p["ts"] for p in bot_parents(drv, channel)}
-    assert drv.slash_command(user, channel, text).status == 200
-    parent = wait_until(lambda: [p for p in bot_parents(drv, channel) if p["ts"] not in seen], what="the parent")[0]
-    final_reply(drv, channel, parent["ts"])
-    return replies(drv, channel, parent["ts"])
 
 
 def test_notion_down_gives_the_report_as_markdown_in_the_thread_and_a_run_id_that_resumes(sb, tmp_path):

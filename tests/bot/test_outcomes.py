@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox.server import Sandbox
-from tests.support.bot import bot_pages, bot_parents, final_reply, replies, running_bot, wait_done, wait_until
+from tests.support.bot import bot_pages, request, running_bot, wait_done
 
 SMALL_BUDGET = {"source_budget_s": 1}  # a source that is down fails after one short retry
 
@@ -14,14 +14,6 @@ SMALL_BUDGET = {"source_budget_s": 1}  # a source that is down fails after one s
 def sb():
     with Sandbox() as sandbox:
         yield sandbox
-
-
-def request(drv, channel: str, text: str, user: str = "stefan") -> list[dict]:
-    seen = {p["ts"] for p in bot_parents(drv, channel)}
-    assert drv.slash_command(user, channel, text).status == 200
-    parent = wait_until(lambda: [p for p in bot_parents(drv, channel) if p["ts"] not in seen], what="the parent")[0]
-    final_reply(drv, channel, parent["ts"])
-    return replies(drv, channel, parent["ts"])
 
 
 def test_a_request_that_finds_nothing_makes_no_page_and_says_what_was_searched(sb, tmp_path):

@@ -101,3 +101,12 @@ def bot_pages(sb) -> dict:
     """Notion pages the integration created."""
     st = sb.state("notion")
     return {pid: p for pid, p in st.pages.items() if p.created_by == st.bot_id}
+
+
+def request(drv, channel: str, text: str, user: str = "stefan") -> list[dict]:
+    """`/postmortem text` as `user`; waits for the result and returns the bot's thread (progress line first)."""
+    seen = {p["ts"] for p in bot_parents(drv, channel)}
+    assert drv.slash_command(user, channel, text).status == 200
+    parent = wait_until(lambda: [p for p in bot_parents(drv, channel) if p["ts"] not in seen], what="the parent")[0]
+    final_reply(drv, channel, parent["ts"])
+    return replies(drv, channel, parent["ts"])

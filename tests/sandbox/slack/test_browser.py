@@ -83,7 +83,25 @@ def test_a_person_asks_for_the_post_mortem_and_opens_the_notion_page(browser, tm
         assert "SUMMER25" in title.upper()
         cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "table td")]
         assert any(re.search(r"\b\d\d:\d\d\b", c) for c in cells), cells[:8]
+        time_cell = browser.find_element(By.CSS_SELECTOR, "table td.nowrap")
+        assert time_cell.value_of_css_property("white-space") == "nowrap"  # "2025-08-04 09:07:22" on one line
+        lines = browser.execute_script("""const r = document.createRange(); r.selectNodeContents(arguments[0]);
+            return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size""", time_cell)
+        assert lines == 1, f"the time {time_cell.text!r} wraps onto {lines} lines"
         full_page_screenshot(browser, shots / "notion-page.png", max_height=1600)  # title, summary, timeline
-    for name in ("slack-channel.png", "slack-thread.png", "notion-page.png"):
+
+        # An evidence link to a Jira comment opens the ticket scrolled to that comment, highlighted, as Jira does.
+        comment_link = browser.find_element(By.CSS_SELECTOR, 'a[href*="focusedCommentId="]').get_attribute("href")
+        browser.set_window_size(1280, 700)
+        browser.get(comment_link)
+        comment_id = re.search(r"focusedCommentId=(\d+)", comment_link).group(1)
+        seen = browser.execute_script("""const el = document.getElementById('comment-' + arguments[0]);
+            const r = el.getBoundingClientRect();
+            return {focused: el.classList.contains('focused'), top: r.top, bottom: r.bottom,
+                    viewport: innerHeight, scrolled: scrollY};""", comment_id)
+        assert seen["focused"] and seen["scrolled"] > 0, seen
+        assert 0 <= seen["top"] and seen["bottom"] <= seen["viewport"], seen
+        browser.save_screenshot(str(shots / "jira-comment.png"))
+    for name in ("slack-channel.png", "slack-thread.png", "notion-page.png", "jira-comment.png"):
         assert (shots / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     print(f"browser test: {time.monotonic() - started:.1f}s, screenshots in {shots}")
