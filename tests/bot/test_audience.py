@@ -8,7 +8,16 @@ import pytest
 from sandbox.notion.objects import page_url
 from sandbox.server import Sandbox
 from sandbox.workspace.loader import parse_workspace
-from tests.support.bot import bot_pages, bot_parents, final_reply, page_link, page_text, running_bot, wait_until
+from tests.support.bot import (
+    bot_pages,
+    bot_parents,
+    final_reply,
+    page_link,
+    page_text,
+    running_bot,
+    wait_done,
+    wait_until,
+)
 from tests.support.workspaces import workspace_dict
 
 SECRET = "board wants a briefing on the SUMMER25 refunds"
@@ -86,8 +95,9 @@ def test_a_bare_mention_in_a_public_thread_stays_public(sb, tmp_path):
 
 @pytest.mark.parametrize("how", ["command", "mention"])
 def test_from_a_private_channel_without_a_restricted_parent_the_report_stays_in_the_thread(sb, tmp_path, how):
-    with running_bot(sb, tmp_path) as (_, drv):
+    with running_bot(sb, tmp_path) as (bot, drv):
         ts, _ = ask(drv, "dana", "leadership", how)
+        wait_done(bot, 1)  # the Markdown comes in several messages after the explanation
         thread = thread_text(drv, "leadership", ts)
         assert "private conversation" in thread and "NOTION_RESTRICTED_PARENT_PAGE_ID" in thread
         assert thread.count(SECRET) >= 2  # its members get the whole report, as Markdown, in their own thread

@@ -12,7 +12,7 @@ from bot.slack_api import SlackAPI
 from cli.commands import sandbox_overrides
 from graph.runner import resume_incident
 from sandbox.server import Sandbox
-from tests.support.bot import bot_pages, request, running_bot, wait_done
+from tests.support.bot import bot_pages, bot_parents, replies, request, running_bot, wait_done
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +31,9 @@ def test_notion_down_gives_the_report_as_markdown_in_the_thread_and_a_run_id_tha
     pages = len(bot_pages(sb))
     sb.faults.set("notion", status=503)
     with running_bot(sb, tmp_path) as (bot, drv):
-        thread = request(drv, "incidents", "summer25")
-        wait_done(bot, 1)
+        request(drv, "incidents", "summer25")
+        wait_done(bot, 1)  # the Markdown snippets follow the failure message: read the thread once the job is done
+        thread = replies(drv, "incidents", bot_parents(drv, "incidents")[-1]["ts"])
     progress, failure, *snippets = thread
     assert "failed" in progress["text"]
     assert "couldn't publish it to Notion" in failure["text"] and "Notion is not answering" in failure["text"]

@@ -33,8 +33,9 @@ def _thread(drv, typed: str) -> tuple[dict, dict, list[dict]]:
 def test_the_slack_thread_and_the_linked_page_show_no_credential(make_sandbox, tmp_path):
     sb = make_sandbox(leaky_workspace())
     with running_bot(sb, tmp_path, overrides=EXTRA) as (bot, drv):
-        parent, final, thread = _thread(drv, TYPED)
-        wait_done(bot, 1)
+        parent, final, _ = _thread(drv, TYPED)
+        wait_done(bot, 1)  # everything the job posts, the Markdown's last message included
+        thread = drv.thread_messages("incidents", parent["ts"])
     assert parent["text"].startswith("Post-mortem for *promo42 DATABASE_URL=postgres://cms:[redacted: password-in-url]@")
     assert final["text"].startswith("Post-mortem created")
     assert leaks(json.dumps(thread)) == []  # every message's text and blocks: parent, progress, result
@@ -45,8 +46,9 @@ def test_the_slack_thread_and_the_linked_page_show_no_credential(make_sandbox, t
 def test_the_markdown_fallback_in_the_thread_shows_no_credential(make_sandbox, tmp_path):
     sb = make_sandbox(leaky_workspace())
     with running_bot(sb, tmp_path, overrides=EXTRA | {"notion_token": ""}) as (bot, drv):
-        parent, final, thread = _thread(drv, TYPED)
-        wait_done(bot, 1)
+        parent, final, _ = _thread(drv, TYPED)
+        wait_done(bot, 1)  # everything the job posts, the Markdown's last message included
+        thread = drv.thread_messages("incidents", parent["ts"])
     markdown = [m["text"] for m in thread if m["text"].startswith("```")]
     assert markdown and "[redacted: password-in-url]@db.internal:5432/cms" in "\n".join(markdown)
     assert "credentials were redacted" in "\n".join(markdown)
