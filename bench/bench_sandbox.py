@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import gc
 import importlib.util
-import json
 import resource
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import types
 from pathlib import Path
@@ -18,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from aiohttp import web  # noqa: E402
+from common import emit, python, row, run_step, script_budget, temp_folder, watchdog  # noqa: E402
 
 from sandbox.server import Sandbox  # noqa: E402
 from sandbox.workspace.loader import load_workspace  # noqa: E402
@@ -75,11 +73,11 @@ def generate(tmp: Path) -> tuple[Path, Path, float]:
     # A subprocess, so the generator's own memory does not count towards the loader's RSS.
     args = [f"--{k}={v}" for k, v in SIZES.items()]
     paths = (tmp / "ws.json", tmp / "ws.yaml")
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "sandbox.generate", *args, "--out", str(paths[0])], cwd=ROOT, check=True)
-    gen_s = time.perf_counter() - t0
-    subprocess.run([sys.executable, "-m", "sandbox.generate", *args, "--out", str(paths[1])], cwd=ROOT, check=True)
-    return *paths, gen_s
+    steps = [run_step(python("-m", "sandbox.generate", *args, "--out", str(path))) for path in paths]
+    for step in steps:
+        if step.rc != 0:
+            raise SystemExit(f"bench_sandbox: generating failed: {'timeout' if step.timed_out else step.stderr[-500:]}")
+    return *paths, steps[0].wall_s
 
 
 def clients(sb: Sandbox, missing: list[str]) -> dict:
@@ -170,20 +168,27 @@ def report(r: dict, skipped: list[str]) -> None:
         print(f"  {label:<52} {value:>12}")
     for service in skipped:
         print(f"  SKIPPED {service}: sandbox/{service}_api.py does not exist yet")
-    print(json.dumps({"bench": "sandbox", **r, "skipped": skipped}))
+    group = "sandbox: 100k messages, 5k issues, 2k pages"
+    rows = [row(group, "load_workspace JSON (3 loads)", r.get("load_json_samples", []), "s", ("<", LOAD_LIMIT_S)),
+            row(group, "Sandbox start until all services answer", [r.get("start_s")], "s"),
+            row(group, "conversations.history limit=100 p50 (200 requests)", [r.get("history_p50_ms")], "ms",
+                ("<", HISTORY_P50_LIMIT_MS)),
+            row(group, "peak memory after load + start", [r.get("peak_rss_mb")], "MB")]
+    emit("sandbox", {**r, "skipped": skipped}, rows)
 
 
 def main() -> int:
     skipped = stub_missing()
     r: dict = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    watchdog(script_budget(), lambda: report(r, skipped))  # prints what was measured, kills the rest, exits 1
+    with temp_folder("bench-sandbox-") as tmp:
         json_path, yaml_path, r["generate_s"] = generate(Path(tmp))
         loads = []
         for _ in range(3):
             t0 = time.perf_counter()
             ws = load_workspace(json_path)
             loads.append(time.perf_counter() - t0)
-        r["load_json_s"] = statistics.median(loads)
+        r["load_json_s"], r["load_json_samples"] = statistics.median(loads), loads
         gc.collect()
         t0 = time.perf_counter()
         with Sandbox(ws) as sb:

@@ -147,7 +147,7 @@ class Jobs:
                 audience = audience_of(api, req.channel)
                 allowed = readable_channels(api, req.user, audience)
                 inputs = {"incident": req.incident, "offline": self.settings.offline, "seed_thread": req.seed_thread,
-                          "allowed_channels": allowed, "audience": audience.as_input()}
+                          "requester": req.user, "allowed_channels": allowed, "audience": audience.as_input()}
                 started = True
                 state = self._execute(req, inputs, progress)
             self._reply(api, req, progress, run_id, state)

@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 ATTEMPTS = 4
 MAX_WAIT_S = 30.0
+RATE_LIMIT_WAIT_S = 120.0  # total Retry-After waiting for one call before it gives up
 
 
 def error_code(exc: SlackApiError) -> str:
@@ -41,17 +42,22 @@ class SlackAPI:
 
     def call(self, method: str, **kwargs) -> dict:
         """`method` as Slack names it (chat.postMessage); slack_sdk's own method does the encoding."""
-        for attempt in range(ATTEMPTS):
+        attempt, waited = 0, 0.0
+        while True:
             try:
                 args = {k: v for k, v in kwargs.items() if v is not None}
                 return getattr(self.client, method.replace(".", "_"))(**args).data
             except (SlackApiError, OSError) as exc:
                 wait = _wait_for(exc, attempt)
-                if wait is None or attempt == ATTEMPTS - 1:
+                # A 429 says "not yet", not "broken": many jobs posting in one channel (1 message/s) queue up behind
+                # each other, so rate limits are bounded by total waiting, other failures by attempts.
+                limited = isinstance(exc, SlackApiError) and exc.response.status_code == 429
+                if wait is None or waited + wait > RATE_LIMIT_WAIT_S or (not limited and attempt == ATTEMPTS - 1):
                     raise
+                attempt += 0 if limited else 1
+                waited += wait
                 log.warning("slack %s failed (%s); retrying in %.2fs", method, _describe(exc), wait)
                 time.sleep(wait)
-        raise AssertionError("unreachable")
 
     def _paged(self, method: str, key: str, **kwargs) -> Iterator[dict | str]:
         cursor = None

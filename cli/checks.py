@@ -6,7 +6,6 @@ from graph.configuration import Configuration
 from graph.incident_text import check_incident
 from graph.redact import redactor_for
 from graph.sources.base import SourceError
-from graph.sources.slack import SlackSource
 from graph.sources.slack_rules import UnknownChannelError
 from graph.terms import incident_dates, make_window
 
@@ -39,6 +38,8 @@ def check_run(inputs: dict, cfg: Configuration) -> None:
         return
     # One conversations.list now rather than a failed Slack gather later: by then the other sources would have been
     # read and the page published without Slack, when the person only misspelt a name.
+    from graph.sources.slack import SlackSource  # the Slack client loads only when there are channels to check
+
     try:
         SlackSource(cfg, wanted).check_channels()
     except UnknownChannelError as exc:

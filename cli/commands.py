@@ -6,15 +6,19 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli.checks import check_run, run_inputs
 from graph.configuration import Configuration
 from graph.progress import describe
 from graph.result import build_result
-from graph.runner import new_thread_id, resume_incident, run_incident, saved_state
-from sandbox.faults import FaultSpecError
-from sandbox.server import Sandbox
-from sandbox.workspace.loader import WorkspaceError
+from sandbox.workspace.loader import WorkspaceError, load_workspace
+
+if TYPE_CHECKING:
+    from sandbox.server import Sandbox
+
+# The graph (langgraph, the service clients) and the sandbox's server load only once a run really starts, so help,
+# usage errors and bad input answer at once.
 
 ENV_TO_CONFIG = {"SLACK_API_URL": "slack_api_url", "SLACK_BOT_TOKEN": "slack_bot_token",
                  "SLACK_USER_TOKEN": "slack_user_token", "NOTION_BASE_URL": "notion_base_url",
@@ -33,11 +37,16 @@ def bad_input(msg: str) -> int:
 
 def sandbox_overrides(sb: Sandbox) -> dict:
     """Configuration that points every client at the sandbox (and nothing at real services)."""
-    return {ENV_TO_CONFIG[k]: v for k, v in sb.env.items() if k in ENV_TO_CONFIG} | {"notion_parent_page_id": ""}
+    return {ENV_TO_CONFIG[k]: v for k, v in sb.env.items() if k in ENV_TO_CONFIG} | {
+        "notion_parent_page_id": "", "notion_database_id": "", "notion_data_source_id": ""} | (
+        {} if sb.profile.limits else {"notion_rate": 0.0})  # a sandbox without rate limits needs no pacing
 
 
 def start_sandbox(workspace: str | None, port: int = 0) -> Sandbox:
-    return Sandbox(workspace, port=port, faults=os.environ.get("POSTMORTEM_SANDBOX_FAULTS")).start()
+    ws = load_workspace(workspace) if workspace else None  # a bad file is bad input before any server loads
+    from sandbox.server import Sandbox
+
+    return Sandbox(ws, port=port, faults=os.environ.get("POSTMORTEM_SANDBOX_FAULTS")).start()
 
 
 def _progress(node: str, update: dict) -> None:
@@ -46,6 +55,8 @@ def _progress(node: str, update: dict) -> None:
 
 def execute(incident: str, inputs: dict, overrides: dict, as_json: bool) -> int:
     """Run the graph and print the result; a failure still prints what was gathered (nothing is lost)."""
+    from graph.runner import new_thread_id, run_incident, saved_state
+
     error, run_id = None, new_thread_id(incident)
     # The id comes first: if this process dies, the person still knows what to resume.
     say(f"postmortem: writing the post-mortem for {incident!r} (run {run_id}; if it stops, "
@@ -91,11 +102,15 @@ def run(args) -> int:
                 inputs["sandbox"] = sandbox_record(args.workspace, sb)
             overrides = sandbox_overrides(sb) if sb else {}
             check_run(inputs, Configuration(**overrides))
-        except (WorkspaceError, FaultSpecError, ValueError) as exc:
+        except ValueError as exc:  # WorkspaceError and FaultSpecError among them
             return bad_input(str(exc))  # nothing has run: no checkpoint, no page
         return execute(inputs["incident"], inputs, overrides, args.json)
     finally:
         if sb:
+            if sb.profile.active:  # what a slowed, rate-limited sandbox saw: the numbers a bench or a person wants
+                from sandbox.throttle import describe as describe_traffic
+
+                say(f"sandbox ({sb.profile.name} profile): {describe_traffic(sb.stats())}")
             sb.stop()
 
 
@@ -106,6 +121,13 @@ def sandbox_record(workspace: str, sb: Sandbox) -> dict:
 
 
 def resume(args) -> int:
+    db = Configuration().checkpoint_db
+    if not Path(db).exists():
+        return bad_input(f"no saved runs at {db}")
+    from graph.runner import resume_incident, saved_state
+    from sandbox.faults import FaultSpecError
+    from sandbox.server import Sandbox
+
     sb = None
     try:
         record = saved_state(args.id).get("sandbox")

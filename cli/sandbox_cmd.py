@@ -27,7 +27,8 @@ def serve_forever(sb: Sandbox) -> None:
 def sandbox(args) -> int:
     faults = ";".join([os.environ.get("POSTMORTEM_SANDBOX_FAULTS", ""), *args.fault])
     try:
-        sb = Sandbox(args.workspace, host=args.host, port=args.port, faults=faults or None).start()
+        sb = Sandbox(args.workspace, host=args.host, port=args.port, faults=faults or None,
+                     profile=getattr(args, "profile", None)).start()
     except (WorkspaceError, FaultSpecError) as exc:
         say(f"postmortem: {exc}")
         return 2

@@ -7,8 +7,10 @@ import os
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from langchain_core.runnables import RunnableConfig
+if TYPE_CHECKING:  # the type only: importing langchain here would slow every command's start
+    from langchain_core.runnables import RunnableConfig
 
 
 def _list(name: str) -> list[str]:
@@ -39,6 +41,9 @@ class Configuration:
     # Where reports using a private conversation go: a page only its members can open. Unset: no page for them.
     notion_restricted_parent_page_id: str = field(
         default_factory=lambda: os.environ.get("NOTION_RESTRICTED_PARENT_PAGE_ID", ""))
+    # Set: public reports become rows of this database (graph/publish/database.py) instead of pages under a parent.
+    notion_database_id: str = field(default_factory=lambda: os.environ.get("NOTION_DATABASE_ID", ""))
+    notion_data_source_id: str = field(default_factory=lambda: os.environ.get("NOTION_DATA_SOURCE_ID", ""))
     jira_url: str = field(default_factory=lambda: os.environ.get("JIRA_URL", ""))
     jira_email: str = field(default_factory=lambda: os.environ.get("JIRA_EMAIL", ""))
     jira_api_token: str = field(default_factory=lambda: os.environ.get("JIRA_API_TOKEN", ""))
@@ -52,6 +57,8 @@ class Configuration:
     http_timeout_s: float = field(default_factory=lambda: float(os.environ.get("POSTMORTEM_HTTP_TIMEOUT", "20")))
     # Time one source (and the publisher) may spend in one run, retries included (graph/sources/retry.py).
     source_budget_s: float = field(default_factory=lambda: float(os.environ.get("POSTMORTEM_SOURCE_BUDGET_S", "60")))
+    # Notion requests per second this process starts on average (Notion allows 3 per integration); 0 = unpaced.
+    notion_rate: float = field(default_factory=lambda: float(os.environ.get("POSTMORTEM_NOTION_RATE", "3")))
     # Extra credential formats to redact, `name=regex;name2=regex2` (graph/redact/redactor.py parses it).
     redact_patterns: str = field(default_factory=lambda: os.environ.get("POSTMORTEM_REDACT_PATTERNS", ""))
     checkpoint_db: str = field(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from graph.state import State
 
 LABELS = {"slack": "Slack", "notion": "Notion", "jira": "Jira"}
-WHERE = {"notion": "Notion (page titles, and pages edited in the window)", "jira": "Jira (issue text and labels)"}
+WHERE = {"notion": "Notion (page titles, and the newest pages edited in the window)",
+         "jira": "Jira (issue text and labels)"}
 WIDEN = ("To widen the search: a longer window (--since/--until), other Slack channels (--channels, or invite the bot "
          "to them), or other words for the incident (a promo code, a ticket key, a product name).")
 

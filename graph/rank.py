@@ -1,15 +1,18 @@
-"""Rank evidence and cap it to a token budget, so the model's input stays bounded however big the workspace is."""
+"""Rank evidence and cap it to a token budget for the whole model request, so it stays bounded however big the
+workspace is."""
 
 from __future__ import annotations
 
+from graph.analyze.request import evidence_line, prompt_tokens
 from graph.evidence import Evidence
+from graph.tokens import count
 
 MAX_ITEM_CHARS = 1500  # one long page or ticket must not crowd out the thread that explains the incident
 
 
-def estimate_tokens(ev: Evidence) -> int:
-    # ~4 characters a token for English, plus the id/source/time/author line each item carries in the prompt
-    return (len(ev.text) + 90) // 4
+def estimate_tokens(ev: Evidence, model: str | None = None) -> int:
+    """Real tokens the item's line adds to the request, its id written as wide as ids get (E999)."""
+    return count(evidence_line(ev.model_copy(update={"id": "E999"})) + "\n", model)
 
 
 def priority(ev: Evidence, hot_threads: set[str]) -> float:
@@ -23,8 +26,10 @@ def priority(ev: Evidence, hot_threads: set[str]) -> float:
     return p
 
 
-def rank_and_cap(items: list[Evidence], budget_tokens: int) -> tuple[list[Evidence], int]:
-    """Dedupe, keep the most relevant items within the budget, return them in time order numbered E1…"""
+def rank_and_cap(items: list[Evidence], budget_tokens: int, incident: str = "",
+                 model: str | None = None) -> tuple[list[Evidence], int]:
+    """Dedupe, keep the most relevant items so that the whole request (prompts, schema, template and these items)
+    stays within the budget, return them in time order numbered E1…"""
     unique: dict[tuple, Evidence] = {}
     for ev in items:
         k = (ev.source, ev.ref, ev.kind, ev.at, ev.text[:80])
@@ -32,15 +37,22 @@ def rank_and_cap(items: list[Evidence], budget_tokens: int) -> tuple[list[Eviden
             unique[k] = ev
     hot = {ev.thread_ts or ev.ref.split("/")[-1] for ev in unique.values() if ev.source == "slack" and ev.matched}
     ranked = sorted(unique.values(), key=lambda e: (-priority(e, hot), e.at))
-    kept, used = [], 0
+    kept, used = [], prompt_tokens(incident, [], model)  # what the request costs before any evidence
     for ev in ranked:
         ev = ev.model_copy(update={"text": ev.text[:MAX_ITEM_CHARS]})
-        cost = estimate_tokens(ev)
+        cost = estimate_tokens(ev, model)
         if used + cost > budget_tokens:
             continue  # a smaller, lower-ranked item may still fit
         kept.append(ev)
         used += cost
-    kept.sort(key=lambda e: (e.at, e.source, e.ref))
-    for i, ev in enumerate(kept, 1):
+    # The exact count: real ids, the item count in the instructions and merges across line breaks move a few tokens.
+    while kept and prompt_tokens(incident, _numbered(kept), model) > budget_tokens:
+        kept.pop()  # the lowest-ranked goes first
+    return _numbered(kept), len(unique) - len(kept)
+
+
+def _numbered(kept: list[Evidence]) -> list[Evidence]:
+    out = sorted(kept, key=lambda e: (e.at, e.source, e.ref))
+    for i, ev in enumerate(out, 1):
         ev.id = f"E{i}"
-    return kept, len(unique) - len(kept)
+    return out

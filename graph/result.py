@@ -24,7 +24,7 @@ def build_result(incident: str, state: dict, error: str | None = None) -> dict:
     outcome = {} if error else state.get("outcome") or {}  # kept | no_evidence: nothing published, on purpose
     status = outcome.get("status") or (
         "failed" if not page else ("updated" if page.get("action") == "updated" else "published"))
-    usage = {"llm_calls": 0, "input_tokens": 0, "output_tokens": 0, **(state.get("usage") or {})}
+    usage = {"llm_calls": 0, "input_tokens": 0, "output_tokens": 0, "prompt_tokens": 0, **(state.get("usage") or {})}
     timings = {k: v for k, v in (state.get("timings") or {}).items() if k in (*NODES, "total")}
     redactions = {k: v for k, v in sorted((state.get("redactions") or {}).items()) if v}
     redactor = env_redactor()  # the caller's own copy of the incident text, and error messages, may quote one too
@@ -39,6 +39,7 @@ def build_result(incident: str, state: dict, error: str | None = None) -> dict:
         "evidence": state.get("evidence", []),
         "report": state.get("report"),
         "usage": usage,
+        "requests": {"slack": 0, "notion": 0, "jira": 0, "model": 0, **(state.get("requests") or {})},
         "timings_s": timings,
         "redactions": {"count": sum(redactions.values()), "by_type": redactions},
     }

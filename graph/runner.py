@@ -13,6 +13,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 from graph.configuration import Configuration
 from graph.graph import build_graph
+from graph.http_counts import attach
 from graph.redact import MARKER_RE, env_redactor
 
 ProgressFn = Callable[[str, dict], None]
@@ -65,8 +66,12 @@ def run_incident(inputs: dict, *, overrides: dict | None = None, thread_id: str 
     db = overrides.get("checkpoint_db") or Configuration().checkpoint_db
     thread_id = thread_id or new_thread_id(inputs.get("incident") or "thread")
     config = {"configurable": {**overrides, "thread_id": thread_id}}
-    with _checkpointer(db) as saver:
-        return thread_id, _stream(build_graph(saver), inputs, config, on_progress, should_stop)
+    http = attach(config["configurable"])  # this run's request counts and shared clients, never another run's
+    try:
+        with _checkpointer(db) as saver:
+            return thread_id, _stream(build_graph(saver), inputs, config, on_progress, should_stop)
+    finally:
+        http.close()
 
 
 def saved_state(thread_id: str, *, overrides: dict | None = None) -> dict:
@@ -95,4 +100,8 @@ def resume_incident(thread_id: str, *, overrides: dict | None = None,
             return dict(snapshot.values)  # already published: nothing to do
         if not snapshot.next and snapshot.values.get("report"):
             graph.update_state(config, {"publish_error": None}, as_node="analyze")  # publish again, keep the rest
-        return _stream(graph, None, config, on_progress, should_stop)
+        http = attach(config["configurable"], snapshot.values.get("requests"))  # counts on from the checkpoint
+        try:
+            return _stream(graph, None, config, on_progress, should_stop)
+        finally:
+            http.close()

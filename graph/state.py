@@ -5,6 +5,8 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, TypedDict
 
+from graph.http_counts import most
+
 
 def merge(left: dict | None, right: dict | None) -> dict:
     return {**(left or {}), **(right or {})}
@@ -26,6 +28,7 @@ class InputState(TypedDict, total=False):
     new_page: bool  # publish a new page even when one exists for this incident
     force: bool  # update the page even when this run read fewer sources than its last version was made from
     seed_thread: dict | None  # {"channel": id, "ts": ts}: the Slack thread the request came from
+    requester: str | None  # the Slack user id of who asked (the bot sets it): a database row's owner if none is named
     allowed_channels: list[str] | None  # channel ids the requesting person may read (None = no restriction)
     # Who will see the answer: {"kind": "public"} (default: public channels only), or {"kind": "private",
     # "channel": id, "name": name} when it is posted in a private conversation, whose content it may then use.
@@ -50,6 +53,7 @@ class State(InputState, total=False):
     usage: Annotated[dict[str, int], add_usage]
     redactions: Annotated[dict[str, int], add_usage]  # credential type -> how many were replaced (graph/redact)
     timings: Annotated[dict[str, float], merge]
+    requests: Annotated[dict[str, int], most]  # HTTP requests the run made so far, per service (graph/http_counts)
     log: Annotated[list[str], operator.add]  # human-readable notes (fallbacks, skipped references)
 
 
@@ -62,6 +66,7 @@ class OutputState(TypedDict, total=False):
     usage: dict[str, int]
     redactions: dict[str, int]
     timings: dict[str, float]
+    requests: dict[str, int]
     slack: dict
     notion: dict
     jira: dict

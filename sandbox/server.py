@@ -13,7 +13,9 @@ from pathlib import Path
 
 from aiohttp import web
 
+from sandbox import profile as profiles
 from sandbox.faults import SERVICES, STATE, Faults
+from sandbox.throttle import Traffic
 from sandbox.workspace.loader import BUNDLED, Workspace, load_workspace
 
 DEFAULT_WORKSPACE = BUNDLED / "summer25.yaml"
@@ -43,6 +45,7 @@ class Context:
     urls: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     bot_url: str | None = None  # where the sandbox, acting as Slack, delivers events (set by the bot tests/demo)
+    jira_deployment: str = "cloud"  # or "datacenter": which Jira the sandbox presents as
 
     def now(self) -> datetime:
         """The workspace's `now`, advancing with real time so new posts sort after old ones."""
@@ -53,7 +56,12 @@ class Sandbox:
     """All three services in one process. `with Sandbox() as sb:` serves until the block ends."""
 
     def __init__(self, workspace: Workspace | str | Path | None = None, host: str = "127.0.0.1", port: int = 0,
-                 tokens: Tokens | None = None, faults: str | None = None, ports: dict[str, int] | None = None):
+                 tokens: Tokens | None = None, faults: str | None = None, ports: dict[str, int] | None = None,
+                 profile: str | profiles.Profile | None = None, jira_deployment: str | None = None):
+        # Unset profile/deployment come from POSTMORTEM_SANDBOX_PROFILE / POSTMORTEM_SANDBOX_JIRA, so every way of
+        # starting a sandbox (run --workspace, demo, dev, tests, benches) can be made realistic from outside.
+        self.profile = profiles.resolve(profile)
+        self.traffic = Traffic(self.profile)
         if not isinstance(workspace, Workspace):
             workspace = load_workspace(workspace or DEFAULT_WORKSPACE)
         self.workspace = workspace
@@ -62,7 +70,8 @@ class Sandbox:
         self.faults = Faults()
         if faults:
             self.faults.load(faults)
-        self.ctx = Context(workspace, tokens or Tokens(), self.faults)
+        self.ctx = Context(workspace, tokens or Tokens(), self.faults,
+                           jira_deployment=profiles.jira_deployment(jira_deployment))
         self.apps: dict[str, web.Application] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -75,6 +84,10 @@ class Sandbox:
     @property
     def ports(self) -> dict[str, int]:
         return {service: int(url.rsplit(":", 1)[1]) for service, url in self.ctx.urls.items()}
+
+    def stats(self) -> dict[str, dict]:
+        """Per service: API requests served, 429s answered, and the profile's 429s by method/endpoint."""
+        return self.traffic.stats()
 
     def state(self, service: str):
         """The live state object of a service (tests read what the bot wrote through it)."""
@@ -101,6 +114,8 @@ class Sandbox:
         t = self.ctx.tokens
         return {
             "workspace": self.workspace.name,
+            "profile": self.profile.name,
+            "jira_deployment": self.ctx.jira_deployment,
             "urls": dict(self.ctx.urls),
             "tokens": {"slack_bot": t.slack_bot, "slack_user": t.slack_user, "slack_app": t.slack_app,
                        "slack_signing_secret": t.slack_signing_secret, "notion": t.notion,
@@ -130,7 +145,9 @@ class Sandbox:
         for service, sock in socks.items():
             module = importlib.import_module(_BUILDERS[service])
             app = module.build_app(self.ctx)
+            app.middlewares.insert(0, self.traffic.middleware(service))  # latency and limits, inside the faults
             app.middlewares.insert(0, self.faults.middleware(service))
+            app.middlewares.insert(0, self.traffic.counter(service))  # outermost: counts the faults' 429s too
             app.freeze()
             self.apps[service] = app
             runner = web.AppRunner(app, access_log=None, handle_signals=False)

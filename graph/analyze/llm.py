@@ -3,56 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
+from graph.analyze.draft import DRAFT_SCHEMA, DraftClaim, DraftMetrics, DraftReport  # noqa: F401 - re-exported
 from graph.analyze.grounding import as_evidence, ground_report, normalize_id
-from graph.analyze.prompts import EVIDENCE_BEGIN, EVIDENCE_END, REPAIR_PROMPT, REPORT_PROMPT, SYSTEM_PROMPT
-from graph.analyze.report import ActionItem, Metrics, Report, TimelineEvent
+from graph.analyze.prompts import REPAIR_PROMPT
+from graph.analyze.report import Metrics, Report
+from graph.analyze.request import format_evidence, neutralize, prompt_messages, response_format, where  # noqa: F401
 from graph.evidence import Evidence
 
-ITEM_TEXT_LIMIT = 1500
 ERROR_LIMIT = 1500
-
-
-class DraftClaim(BaseModel):
-    text: str = Field(description="One or two sentences, or 'unknown' when the evidence does not say")
-    evidence: list[str] = Field(default_factory=list, description="Ids (E1, E2, …) of the evidence that supports it")
-
-
-class DraftMetrics(BaseModel):
-    started: str | None = Field(None, description="Id of the evidence item showing when the problem began")
-    detected: str | None = Field(None, description="Id of the evidence item where it was first noticed or reported")
-    resolved: str | None = Field(None, description="Id of the evidence item showing when it was fixed")
-
-
-class DraftReport(BaseModel):
-    """A blameless post-mortem written only from the numbered evidence, citing evidence ids for every claim."""
-
-    title: str = Field(description="Short, specific, no date, e.g. 'Promo code SUMMER25 rejected at checkout'")
-    summary: str
-    summary_evidence: list[str] = Field(default_factory=list)
-    impact: str
-    impact_evidence: list[str] = Field(default_factory=list)
-    detection: str = Field(description="How and by whom the problem was noticed")
-    detection_evidence: list[str] = Field(default_factory=list)
-    root_cause: DraftClaim
-    contributing_factors: list[DraftClaim] = Field(default_factory=list)
-    resolution: DraftClaim
-    timeline: list[TimelineEvent] = Field(default_factory=list)
-    action_items: list[ActionItem] = Field(default_factory=list)
-    lessons: list[str] = Field(default_factory=list)
-    open_questions: list[str] = Field(default_factory=list, description="What the evidence does not answer")
-    metrics: DraftMetrics = Field(default_factory=DraftMetrics)
-
-
-# A plain JSON schema (not the class) keeps the request a plain, non-strict chat completion that Ollama and vLLM
-# accept, and lets invalid output come back as a parsing error with the raw message (and its usage) intact.
-DRAFT_SCHEMA = DraftReport.model_json_schema()
 
 
 @dataclass
@@ -74,11 +38,16 @@ def analyze_llm(
     base_url: str | None = None,
     timeout: float = 60,
     names: dict[str, str] | None = None,
+    http_client=None,
 ) -> LlmResult:
-    """Draft the report with the model and ground it; on failure report is None and error says why."""
+    """Draft the report with the model and ground it; on failure report is None and error says why.
+
+    `http_client` (an httpx.Client) is what the requests go through, e.g. one that counts them."""
     items = [as_evidence(e) for e in evidence]
-    llm = ChatOpenAI(model=model, api_key=api_key, base_url=base_url or None, max_retries=1, timeout=timeout)
-    chain = llm.with_structured_output(DRAFT_SCHEMA, method="json_schema", include_raw=True)
+    llm = ChatOpenAI(model=model, api_key=api_key, base_url=base_url or None, max_retries=1, timeout=timeout,
+                     http_client=http_client)
+    # The ready-made response format (graph/analyze/request.py) is sent as it is: the tokens counted are those sent.
+    chain = llm.with_structured_output(response_format()["json_schema"], method="json_schema", include_raw=True)
     messages = build_messages(incident, items)
     result = LlmResult()
     draft, problem, answer = None, "", ""
@@ -108,39 +77,8 @@ def analyze_llm(
 
 
 def build_messages(incident: str, evidence: list[Evidence]) -> list[BaseMessage]:
-    prompt = REPORT_PROMPT.format(
-        incident=neutralize(incident),
-        count=len(evidence),
-        begin=EVIDENCE_BEGIN,
-        evidence=format_evidence(evidence),
-        end=EVIDENCE_END,
-    )
-    return [SystemMessage(SYSTEM_PROMPT), HumanMessage(prompt)]
-
-
-def format_evidence(evidence: list[Evidence]) -> str:
-    """One compact line per item: `[E1] slack | 2025-08-04T09:07:22Z | Stefan Ortiz | #marketing-ops: text`."""
-    lines = []
-    for e in map(as_evidence, evidence):
-        text = " / ".join(line.strip() for line in e.text.splitlines() if line.strip())
-        if len(text) > ITEM_TEXT_LIMIT:
-            text = text[:ITEM_TEXT_LIMIT] + " …"
-        head = f"[{e.id}] {e.source} | {e.at} | {e.author or 'unknown'} | {where(e)}"
-        lines.append(neutralize(f"{head}: {text}"))
-    return "\n".join(lines)
-
-
-def where(e: Evidence) -> str:
-    if e.source == "slack":
-        return f"#{e.channel or e.ref.split('/')[0]}" + (" (thread reply)" if e.kind == "reply" else "")
-    if e.source == "jira":
-        return " ".join(x for x in (e.key or e.ref, f'"{e.title}"' if e.title else "", f"({e.kind})") if x)
-    return f'Notion page "{e.title or e.ref}"'
-
-
-def neutralize(text: str) -> str:
-    """Break any run of angle brackets so untrusted text can never close (or fake) the evidence delimiters."""
-    return re.sub(r">{3,}", "»", re.sub(r"<{3,}", "«", text))
+    system, user = (m["content"] for m in prompt_messages(incident, evidence))
+    return [SystemMessage(system), HumanMessage(user)]
 
 
 def validate_draft(out: dict) -> tuple[DraftReport | None, str]:

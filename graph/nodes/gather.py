@@ -8,8 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from langchain_core.runnables import RunnableConfig
 
+from graph.analyze.request import prompt_tokens
 from graph.configuration import Configuration
 from graph.evidence import Evidence, SourceResult
+from graph.http_counts import for_config
 from graph.incident_text import check_incident, strip_invisible
 from graph.outcome import no_evidence
 from graph.rank import rank_and_cap
@@ -17,6 +19,7 @@ from graph.redact import MARKER_RE, redact_evidence, redactor_for
 from graph.sources.base import SourceError, find_references
 from graph.sources.jira import JiraSource
 from graph.sources.notion import NotionSource
+from graph.sources.notion import make_client as notion_client
 from graph.sources.retry import Budget
 from graph.sources.slack import SlackSource
 from graph.state import State
@@ -24,13 +27,15 @@ from graph.terms import extract_terms, incident_dates, incident_key, make_window
 
 
 def timed(fn):
-    """Record each node's wall time in state['timings'] (the closing numbers of every run)."""
+    """Record each node's wall time in state['timings'] and the run's HTTP requests so far in state['requests'] (the
+    closing numbers of every run; checkpointed with the node, so a resumed run counts on from them)."""
 
     @functools.wraps(fn)
     def wrapper(state: State, config: RunnableConfig = None) -> dict:
         t0 = time.perf_counter()
         update = fn(state, config)
         update["timings"] = {fn.__name__: round(time.perf_counter() - t0, 3)}
+        update["requests"] = for_config(config).totals()
         return update
 
     return wrapper
@@ -77,6 +82,7 @@ def plan(state: State, config: RunnableConfig = None) -> dict:
 def _sources(state: State, config: RunnableConfig | None) -> dict:
     cfg = Configuration.from_runnable_config(config)
     spent = state.get("timings") or {}  # one budget per source per run: following references gets what is left
+    http = for_config(config)  # every client counts its requests into the run's totals
 
     def budget(name: str) -> Budget:
         return Budget(cfg.source_budget_s - spent.get(f"gather_{name}", 0.0))
@@ -84,9 +90,11 @@ def _sources(state: State, config: RunnableConfig | None) -> dict:
     return {
         "slack": lambda: SlackSource(cfg, state.get("channels"), state.get("allowed_channels"),
                                      people=state.get("people"), private_ok=private_channel(state),
-                                     budget=budget("slack")),
-        "notion": lambda: NotionSource(cfg, budget=budget("notion")),
-        "jira": lambda: JiraSource(cfg, budget=budget("jira")),
+                                     budget=budget("slack"), http=http),
+        # One Notion client a run (gather, references and publish): its connections stay open, its gate is shared.
+        "notion": lambda: NotionSource(cfg, client=http.shared("notion", lambda: http.watch_notion(notion_client(cfg))),
+                                       budget=budget("notion")),
+        "jira": lambda: JiraSource(cfg, budget=budget("jira"), http=http),
     }
 
 
@@ -161,8 +169,13 @@ def follow_references(state: State, config: RunnableConfig = None) -> dict:
             for ev in found:
                 ev.score += 5  # referenced from the incident's own discussion
             items.extend(found)
-    kept, dropped = rank_and_cap(items, cfg.token_budget)
+    incident = state.get("incident") or state["plan"]["key"]  # as analyze will put it in the prompt
+    kept, dropped = rank_and_cap(items, cfg.token_budget, incident, cfg.openai_model)
     if dropped:
-        log.append(f"{dropped} lower-ranked evidence items left out to stay within {cfg.token_budget} tokens")
-    out = {"evidence": [e.model_dump() for e in kept], "dropped": dropped, "log": log, "redactions": redactions}
+        log.append(f"{dropped} lower-ranked evidence items left out to keep the model request within "
+                   f"{cfg.token_budget} tokens")
+    # What the model request made of this evidence costs, counted the same way whether a model is called or not.
+    usage = {"prompt_tokens": prompt_tokens(incident, kept, cfg.openai_model) if kept else 0}
+    out = {"evidence": [e.model_dump() for e in kept], "dropped": dropped, "log": log, "redactions": redactions,
+           "usage": usage}
     return out if kept else out | {"outcome": no_evidence(state)}  # the graph ends here: no page about nothing

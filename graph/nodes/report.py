@@ -9,13 +9,18 @@ from graph.analyze.offline.analyzer import analyze_offline
 from graph.analyze.report import Report
 from graph.configuration import Configuration
 from graph.evidence import Evidence
+from graph.http_counts import for_config
 from graph.nodes.gather import private_channel, timed
 from graph.outcome import kept, ok_sources
 from graph.publish.blocks import report_blocks
+from graph.publish.database import publish_row
+from graph.publish.database_props import owner_names
 from graph.publish.markdown import report_markdown
 from graph.publish.notion import page_title, publish_report
-from graph.publish.notion_io import PublishError, make_client, publishing
+from graph.publish.notion_io import PublishError, publishing
 from graph.result import SOURCE_NAMES, sources_summary
+from graph.sources.notion import make_client as notion_client
+from graph.sources.notion_store import NotionStore
 from graph.state import State
 
 
@@ -26,10 +31,14 @@ def analyze(state: State, config: RunnableConfig = None) -> dict:
     incident = state.get("incident") or state["plan"]["key"]
     report, analyzer, usage, log = None, "offline", {"llm_calls": 0, "input_tokens": 0, "output_tokens": 0}, []
     if cfg.openai_api_key and not state.get("offline"):
+        import httpx
+
         from graph.analyze.llm import analyze_llm  # the model stack loads only when a key is configured
 
-        res = analyze_llm(incident, evidence, model=cfg.openai_model, api_key=cfg.openai_api_key,
-                          base_url=cfg.openai_base_url or None, timeout=max(cfg.http_timeout_s, 60))
+        with for_config(config).watch_httpx(httpx.Client(), "model") as counted:  # each request, retries included
+            res = analyze_llm(incident, evidence, model=cfg.openai_model, api_key=cfg.openai_api_key,
+                              base_url=cfg.openai_base_url or None, timeout=max(cfg.http_timeout_s, 60),
+                              http_client=counted)
         usage = {"llm_calls": res.calls, "input_tokens": res.input_tokens, "output_tokens": res.output_tokens}
         log.extend(res.notes)
         if res.report is not None:
@@ -87,13 +96,21 @@ def publish(state: State, config: RunnableConfig = None) -> dict:
         parent = parent_page(cfg, private)
         if not cfg.notion_token:
             raise PublishError("NOTION_TOKEN is not set, so the report cannot be published to Notion")
-        client = make_client(cfg.notion_token, cfg.notion_base_url, cfg.http_timeout_s)
+        http = for_config(config)  # the run's Notion client, shared with gathering (graph/nodes/gather.py)
+        client = http.shared("notion", lambda: http.watch_notion(notion_client(cfg)))
         title = page_title(report, report.metrics.started)
         made_from = ok_sources(state)
+        once = {"new_page": bool(state.get("new_page")), "made_from": made_from, "force": bool(state.get("force"))}
         with publishing(cfg.source_budget_s):
-            page = publish_report(client, report_blocks(report, evidence, **common), title, key,
-                                  parent_page_id=parent, new_page=bool(state.get("new_page")), made_from=made_from,
-                                  force=bool(state.get("force")))
+            blocks = report_blocks(report, evidence, **common)
+            if cfg.notion_database_id and not private:  # a private report never goes to the shared database
+                owners = owner_names(state.get("requester"), state.get("people"), report.action_items)
+                page = publish_row(client, blocks, title, key, database_id=cfg.notion_database_id,
+                                   data_source_id=cfg.notion_data_source_id or None, started=report.metrics.started,
+                                   owners=owners, **once)
+            else:
+                store = NotionStore.beside(cfg.checkpoint_db, cfg.notion_base_url, cfg.notion_token)
+                page = publish_report(client, blocks, title, key, parent_page_id=parent, store=store, **once)
     except PublishError as exc:
         return {"page": None, "publish_error": str(exc), "markdown": report_markdown(report, evidence, **common)}
     if page["action"] == "kept":  # this run's report stays in the result and the Markdown; the page is untouched

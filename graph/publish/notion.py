@@ -9,33 +9,42 @@ from notion_client.helpers import extract_notion_id
 
 from graph.analyze.report import Report
 from graph.publish.blocks import text
-from graph.publish.marker import read_marker
-from graph.publish.notion_io import HOW_TO_SHARE, PublishError, call, delete_block, iter_children, write_blocks
+from graph.publish.container import is_container, write_report
+from graph.publish.locate import KEPT_TYPES, Found, block_plain, from_store, plain, scan
+from graph.publish.notion_io import HOW_TO_SHARE, PublishError, call, delete_block
+from graph.sources.notion_select import PARENT_TITLES
+from graph.sources.notion_store import NotionStore
 
-PARENT_TITLES = ("post mortems", "post-mortems", "postmortems")
-KEPT_TYPES = ("child_page", "child_database")  # what an update leaves on the page
+STALE = ("object_not_found", "restricted_resource", "validation_error")  # a remembered parent may answer these
 NOT_SHARED = ("The Notion page {page} was not found: it is not shared with the integration (or does not exist). "
               "To share it, " + HOW_TO_SHARE + ", or set NOTION_PARENT_PAGE_ID to a page that is shared.")
 NO_PARENT = ("No Notion page to publish under: set NOTION_PARENT_PAGE_ID to the id of a Notion page, or create a page "
              "titled 'Post Mortems' and share it with the integration (" + HOW_TO_SHARE + ").")
 
 
-def resolve_parent(client: Client, parent_page_id: str | None) -> str:
+def resolve_parent(client: Client, parent_page_id: str | None, store: NotionStore | None = None) -> str:
     """The configured parent page, else a shared page titled 'Post Mortems' (or a spelling of it)."""
     if parent_page_id:
         page = extract_notion_id(parent_page_id) or parent_page_id
         try:
-            return call(client.pages.retrieve, page_id=page)["id"]
+            found = call(client.pages.retrieve, page_id=page)["id"]
         except PublishError as exc:
             if exc.code in ("object_not_found", "validation_error", "restricted_resource"):
                 raise PublishError(NOT_SHARED.format(page=parent_page_id), exc.code) from exc
             raise
+        return _resolved(store, parent_page_id, found)
     for query in ("Post Mortems", "Post-Mortems", "Postmortems"):
         res = call(client.search, query=query, filter={"property": "object", "value": "page"}, page_size=100)
         for page in res.get("results", []):
             if not page.get("in_trash") and title_of(page).strip().lower() in PARENT_TITLES:
-                return page["id"]
+                return _resolved(store, "", page["id"])
     raise PublishError(NO_PARENT, "no_parent")
+
+
+def _resolved(store: NotionStore | None, wanted: str, page_id: str) -> str:
+    if store:  # a re-run that finds its page through the store checks the page's parent against this
+        store.put_parent(wanted, page_id)
+    return page_id
 
 
 def title_of(page: dict) -> str:
@@ -45,63 +54,88 @@ def title_of(page: dict) -> str:
     return ""
 
 
-def plain(rich: list[dict]) -> str:
-    return "".join(r.get("plain_text") or r.get("text", {}).get("content", "") for r in rich)
-
-
 def find_page(client: Client, parent_id: str, key: str) -> str | None:
-    """The child page whose first block is this incident's marker paragraph."""
-    found = find_marked(client, parent_id, key)
-    return found[0] if found else None
+    """The child page whose marker paragraph names this incident."""
+    found = scan(client, parent_id, key)
+    return found.page["id"] if found else None
 
 
 def find_marked(client: Client, parent_id: str, key: str) -> tuple[str, list[str] | None] | None:
     """(page id, sources its version was made from, None if not recorded) of this incident's page."""
-    for child in iter_children(client, parent_id):
-        if child.get("type") != "child_page" or child.get("in_trash") or child.get("archived"):
-            continue
-        if not child["child_page"].get("title", "").lower().startswith("post-mortem"):
-            continue
-        head = call(client.blocks.children.list, block_id=child["id"], page_size=10).get("results", [])
-        # Sub-pages kept on update sit before the report, so the marker is the first block that is not one.
-        first = next((b for b in head if b.get("type") not in KEPT_TYPES), {})
-        marker = read_marker(plain(first.get(first.get("type", ""), {}).get("rich_text", [])))
-        if marker and marker[0] == key:
-            return child["id"], marker[1]
-    return None
+    found = scan(client, parent_id, key)
+    return (found.page["id"], found.had) if found else None
 
 
 def publish_report(client: Client, blocks: list[dict], title: str, incident_key: str, *,
                    parent_page_id: str | None, new_page: bool = False, made_from: list[str] | None = None,
-                   force: bool = False) -> dict:
+                   force: bool = False, store: NotionStore | None = None) -> dict:
     """Create or update the incident's page; returns {id, url, title, action: created|updated|kept, sources}.
 
     A page whose last version used a source missing from `made_from` is kept as it was unless `force`: an outage
-    must not replace a complete report with a partial one.
+    must not replace a complete report with a partial one. `store` (graph/sources/notion_store.py) remembers the
+    page and where the parent is, so a re-run finds them without searching.
     """
-    parent = resolve_parent(client, parent_page_id)
-    props = {"title": {"title": text(title)}}
-    existing, had = (None if new_page else find_marked(client, parent, incident_key)) or (None, None)
-    if existing and had and made_from is not None and not force and set(had) - set(made_from):
-        page = call(client.pages.retrieve, page_id=existing)
-        return {"id": page["id"], "url": page.get("url"), "title": title_of(page), "action": "kept", "sources": had}
-    if existing:
-        # Sub-pages and databases someone added under the report are theirs: only the report's blocks are replaced.
-        old = [b["id"] for b in iter_children(client, existing) if b["type"] not in KEPT_TYPES]
-        page = call(client.pages.update, page_id=existing, properties=props)
-        # New content first, then the old removed: a failure midway leaves a complete report on the page.
-        write_blocks(client, existing, blocks)
-        for block_id in old:
-            delete_block(client, block_id)
-        return {"id": page["id"], "url": page.get("url"), "title": title, "action": "updated"}
+    wanted = parent_page_id or ""
+    cached = store.parent(wanted) if store else None
+    try:
+        return _publish(client, blocks, title, incident_key, parent_page_id, new_page, made_from, force, store, cached)
+    except PublishError as exc:
+        if not cached or exc.code not in STALE:
+            raise
+        store.put_parent(wanted, None)  # the remembered parent is gone or moved: look it up as on a first run
+        return _publish(client, blocks, title, incident_key, parent_page_id, new_page, made_from, force, store, None)
 
+
+def _publish(client: Client, blocks: list[dict], title: str, key: str, parent_page_id: str | None, new_page: bool,
+             made_from: list[str] | None, force: bool, store: NotionStore | None, cached: str | None) -> dict:
+    known = (extract_notion_id(parent_page_id) or parent_page_id) if parent_page_id else cached
+    found = None if new_page else from_store(client, store, key, known)
+    parent = _parent_of(found.page) if found else cached or resolve_parent(client, parent_page_id, store)
+    if found is None and not new_page:
+        found = scan(client, parent, key, store)
+    if found and found.had and made_from is not None and not force and set(found.had) - set(made_from):
+        page = found.page
+        return {"id": page["id"], "url": page.get("url"), "title": title_of(page), "action": "kept",
+                "sources": found.had}
+    if found:
+        page, action = _update(client, found, blocks, title), "updated"
+    else:
+        page, action = _create(client, blocks, title, parent, key, new_page), "created"
+    if store:
+        store.put_report(key, page["id"], parent)
+    return {"id": page["id"], "url": page.get("url"), "title": title, "action": action}
+
+
+def _parent_of(page: dict) -> str:
+    return (page.get("parent") or {}).get("page_id") or ""
+
+
+def _create(client: Client, blocks: list[dict], title: str, parent: str, key: str, new_page: bool) -> dict:
     def created() -> dict | None:  # a create that failed with 5xx may still have made the page
-        found = None if new_page else find_page(client, parent, incident_key)
-        return call(client.pages.retrieve, page_id=found) if found else None
+        found = None if new_page else scan(client, parent, key)
+        return found.page if found else None
 
-    page = write_blocks(client, parent, blocks, create=lambda first: call(
-        client.pages.create, done=created, parent={"page_id": parent}, properties=props, children=first))
-    return {"id": page["id"], "url": page.get("url"), "title": title, "action": "created"}
+    return write_report(client, blocks[0], blocks[1:], create=lambda children: call(
+        client.pages.create, done=created, parent={"page_id": parent}, properties={"title": {"title": text(title)}},
+        children=children))
+
+
+def _update(client: Client, found: Found, blocks: list[dict], title: str) -> dict:
+    """The new report container goes in first, then the old one is deleted (one request however long it is): a
+    failure midway leaves a complete report on the page. Sub-pages and blocks someone added beside it stay. Pages
+    written before the container held the report as top-level blocks: those are deleted one by one, once."""
+    page, marker = found.page, blocks[0]
+    top = found.all_top(client)
+    ours = [b for b in top if is_container(b, (page.get("created_by") or {}).get("id"))]
+    old = ours or [b for b in top if b.get("type") not in KEPT_TYPES and b["id"] != found.marker["id"]]
+    write_report(client, marker, blocks[1:], page_id=page["id"], after=(ours[-1] if ours else found.marker)["id"])
+    for block in old:
+        delete_block(client, block["id"])
+    if block_plain(found.marker) != block_plain(marker):  # the marker is read back by re-runs: it changes last
+        call(client.blocks.update, block_id=found.marker["id"], paragraph=marker["paragraph"])
+    if title_of(page) != title:
+        page = call(client.pages.update, page_id=page["id"], properties={"title": {"title": text(title)}})
+    return page
 
 
 def page_title(report: Report, started_at: str | None) -> str:

@@ -10,6 +10,7 @@ import httpx
 from notion_client import Client
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
+from graph.sources.notion_http import gated_client
 from graph.sources.retry import Budget, Policy, notion_failure, retrying
 
 MAX_BATCH = 100  # Notion: children per request (and per block in one request)
@@ -39,10 +40,10 @@ class PublishError(RuntimeError):
         self.code = code
 
 
-def make_client(token: str, base_url: str | None = None, timeout_s: float = 20.0) -> Client:
-    """A client whose own retries are off, because publish_report retries with its own caps."""
-    return Client(auth=token, base_url=base_url or "https://api.notion.com", timeout_ms=int(timeout_s * 1000),
-                  retry=False)
+def make_client(token: str, base_url: str | None = None, timeout_s: float = 20.0, rate: float = 0.0) -> Client:
+    """A client whose own retries are off, because publish_report retries with its own caps; its requests pass the
+    integration's gate (graph/sources/notion_http.py), paced to `rate` a second when given."""
+    return gated_client(token, base_url or "https://api.notion.com", timeout_s, rate)
 
 
 def call(fn: Callable[..., dict], *, done: Callable[[], dict | None] | None = None, **kw) -> dict:

@@ -9,7 +9,9 @@ from jira import JIRA, JIRAError
 
 from graph.configuration import Configuration
 from graph.evidence import Evidence, iso, parse_iso
+from graph.http_counts import RunHttp
 from graph.sources.base import SourceError
+from graph.sources.parallel import side_by_side
 from graph.sources.retry import Budget, attempts_note, jira_failure, retrying
 from graph.terms import is_match, match_count
 
@@ -34,10 +36,11 @@ def _name(user: dict | None) -> str | None:
 class JiraSource:
     name = "jira"
 
-    def __init__(self, cfg: Configuration, client: JIRA | None = None, budget: Budget | None = None):
+    def __init__(self, cfg: Configuration, client: JIRA | None = None, budget: Budget | None = None,
+                 http: RunHttp | None = None):
         if not cfg.jira_url:
             raise SourceError("JIRA_URL is not set")
-        self.cfg, self._client = cfg, client
+        self.cfg, self._client, self.http = cfg, client, http
         self.budget = budget or Budget(cfg.source_budget_s)
 
     def _retrying(self, fn):
@@ -52,11 +55,24 @@ class JiraSource:
 
     @property
     def client(self) -> JIRA:
+        # One client per run: gathering and following references share it, so the server is asked what it is once.
         if self._client is None:
-            self._client = self._retrying(lambda: JIRA(
-                server=self.cfg.jira_url, basic_auth=(self.cfg.jira_email, self.cfg.jira_api_token),
-                timeout=self.cfg.http_timeout_s, max_retries=0))
+            self._client = self.http.shared("jira", self._connect) if self.http else self._connect()
         return self._client
+
+    def _connect(self) -> JIRA:
+        client = JIRA(server=self.cfg.jira_url, basic_auth=(self.cfg.jira_email, self.cfg.jira_api_token),
+                      timeout=self.cfg.http_timeout_s, max_retries=0, get_server_info=False)  # no request yet
+        if self.http:
+            self.http.watch_requests(client._session, "jira")  # the library offers no other way to its session
+        # What the constructor would have asked, but counted and retried in the budget like every other request:
+        # Cloud and Data Center search through different APIs.
+        info = self._retrying(client.server_info)
+        client._version, client.deploymentType = tuple(info["versionNumbers"]), info.get("deploymentType")
+        # The library fetches every field's clause names (GET /field) before its first search, to translate custom
+        # field names; ours are all system field ids, which translate to themselves.
+        client._fields_cache_value = {f: f for f in FIELDS}
+        return client
 
     def jql(self, plan: dict) -> str:
         terms = plan["terms"]
@@ -118,15 +134,17 @@ class JiraSource:
         return sorted(out, key=lambda e: e.at)
 
     def fetch(self, refs: list[str]) -> list[Evidence]:
-        out: list[Evidence] = []
-        for key in sorted(set(refs)):
+        client = self.client  # made once, before the workers share it
+
+        def read(key: str) -> list[Evidence]:
             try:
-                raw = retrying(lambda k=key: self.client.issue(k, fields=",".join(FIELDS), expand="changelog").raw,
+                raw = retrying(lambda: client.issue(key, fields=",".join(FIELDS), expand="changelog").raw,
                                jira_failure, self.budget)
             except JIRAError:
-                continue  # a key-like string that is no issue (e.g. 'UTF-8') is not worth failing for
-            out.extend(self._items(raw, []))
-        return out
+                return []  # a key-like string that is no issue (e.g. 'UTF-8') is not worth failing for
+            return self._items(raw, [])
+
+        return [ev for items in side_by_side(read, sorted(set(refs))) for ev in items]
 
 
 def _walk(node: dict):

@@ -10,9 +10,12 @@ from slack_sdk.errors import SlackApiError
 
 from graph.configuration import Configuration
 from graph.evidence import Evidence, iso, parse_iso
+from graph.http_counts import RunHttp
 from graph.sources.base import SourceError
+from graph.sources.parallel import side_by_side
 from graph.sources.retry import Budget, SlackRetryHandler
 from graph.sources.slack_rules import check_channel_names, is_own, own_ids
+from graph.sources.slack_search import search_roots
 from graph.terms import is_match, match_count
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -21,10 +24,13 @@ _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 
 
-def make_client(cfg: Configuration, token: str | None = None, budget: Budget | None = None) -> WebClient:
-    # One handler for 429s, 5xx and dropped connections, so every wait counts against the source's budget.
+def make_client(cfg: Configuration, token: str | None = None, budget: Budget | None = None,
+                http: RunHttp | None = None) -> WebClient:
+    # One handler for 429s, 5xx and dropped connections, so every wait counts against the source's budget; the run's
+    # counter goes first, as slack_sdk shows each attempt's outcome to the handlers in order.
+    retry = SlackRetryHandler(budget or Budget(cfg.source_budget_s))
     return WebClient(token=token or cfg.slack_bot_token, base_url=cfg.slack_api_url, timeout=int(cfg.http_timeout_s),
-                     retry_handlers=[SlackRetryHandler(budget or Budget(cfg.source_budget_s))])
+                     retry_handlers=[http.slack_handler(), retry] if http else [retry])
 
 
 class SlackSource:
@@ -32,11 +38,11 @@ class SlackSource:
 
     def __init__(self, cfg: Configuration, channels: list[str] | None = None, allowed: list[str] | None = None,
                  client: WebClient | None = None, people: dict[str, str] | None = None,
-                 private_ok: str | None = None, budget: Budget | None = None):
+                 private_ok: str | None = None, budget: Budget | None = None, http: RunHttp | None = None):
         if not cfg.slack_bot_token:
             raise SourceError("SLACK_BOT_TOKEN is not set")
-        self.budget = budget or Budget(cfg.source_budget_s)
-        self.cfg, self.client = cfg, client or make_client(cfg, budget=self.budget)
+        self.budget, self.http = budget or Budget(cfg.source_budget_s), http
+        self.cfg, self.client = cfg, client or make_client(cfg, budget=self.budget, http=http)
         self.wanted = [c.lstrip("#") for c in (channels or cfg.slack_channels)]
         self.allowed = set(allowed) if allowed is not None else None
         # Audience rule: a report is seen by its whole channel and everyone who opens its page, so private
@@ -152,7 +158,12 @@ class SlackSource:
         seed = plan.get("seed_thread")
         readable = self._readable_channels()
         self.scope = [ch["name"] for ch in readable]  # what was read, for a run that finds nothing to say so
-        for ch in readable:
+        # With a search token, public channels need no history walk: search finds their matches in the window.
+        # Private ones (only ever the audience's own) are read as before: search may not cover them.
+        public = {ch["id"] for ch in readable if ch["id"] not in (self._private or set())}
+        roots = self._search(terms, oldest, latest, public)
+        threads = list(roots or [])
+        for ch in readable if roots is None else [c for c in readable if c["id"] not in public]:
             for m in self._paged("conversations_history", "messages", channel=ch["id"], oldest=f"{oldest:.6f}",
                                  latest=f"{latest:.6f}", inclusive=True, limit=200):
                 if m.get("subtype") in ("channel_join", "channel_leave") or not is_match(m.get("text", ""), terms):
@@ -160,49 +171,40 @@ class SlackSource:
                 if is_own(m, self._mine) and not m.get("reply_count"):
                     continue  # the bot's own post; people's replies in its thread are still read below
                 if m.get("reply_count") or m.get("thread_ts"):
-                    for ev in self.thread(ch["id"], m.get("thread_ts") or m["ts"], terms):
-                        found.setdefault(ev.ref, ev)
+                    threads.append((ch["id"], m.get("thread_ts") or m["ts"]))
                 else:
                     ev = self._evidence(ch["id"], m, None, terms)
                     found.setdefault(ev.ref, ev)
-        for ch_id, ts in self._search_hits(terms, oldest, latest, {c["id"] for c in readable}):
-            if f"{ch_id}/{ts}" not in found:
-                for ev in self.thread(ch_id, ts, terms):
-                    found.setdefault(ev.ref, ev)
+        for thread in side_by_side(lambda t: self.thread(*t, terms), list(dict.fromkeys(threads))):
+            for ev in thread:
+                found.setdefault(ev.ref, ev)
         if seed and self.may_read(seed["channel"]):
             for ev in self.thread(seed["channel"], seed["ts"], terms):
                 ev.matched = True  # the request came from this thread: it is the incident by definition
                 found[ev.ref] = ev
         return sorted(found.values(), key=lambda e: e.at)
 
-    def _search_hits(self, terms: list[str], oldest: float, latest: float, readable: set[str]):
-        """search.messages (user tokens only) also finds thread replies whose parent doesn't name the incident."""
-        if not self.cfg.slack_user_token or not terms:
-            return
-        searcher = make_client(self.cfg, self.cfg.slack_user_token, self.budget)
-        for term in terms:
-            try:
-                data = searcher.search_messages(query=term, count=100).data
-            except (SlackApiError, OSError):
-                return  # search is a bonus on top of history; its absence is not a failure
-            for match in (data.get("messages") or {}).get("matches", []):
-                ch_id = (match.get("channel") or {}).get("id")
-                if ch_id in readable and oldest <= float(match["ts"]) <= latest:
-                    # real search matches carry the thread only inside the permalink's query string
-                    in_link = re.search(r"thread_ts=(\d+\.\d+)", match.get("permalink", ""))
-                    yield ch_id, match.get("thread_ts") or (in_link.group(1) if in_link else match["ts"])
+    def _search(self, terms: list[str], oldest: float, latest: float, channels: set[str]):
+        """Matching threads in `channels` by search.messages (user tokens only), or None to read histories."""
+        if not self.cfg.slack_user_token or not terms or not channels:
+            return None if channels else []
+        searcher = make_client(self.cfg, self.cfg.slack_user_token, self.budget, self.http)
+        return search_roots(searcher, terms, oldest, latest, channels)
 
     def fetch(self, refs: list[str]) -> list[Evidence]:
         """Messages named by permalink refs 'CHANNEL/TS[@THREAD_TS]', with their threads."""
         self._prepare()
-        out: list[Evidence] = []
+        wanted = []
         for ref in refs:
             ch_id, _, rest = ref.partition("/")
             ts, _, thread_ts = rest.partition("@")
-            if not self.may_read(ch_id):
-                continue  # a link into a private channel must not carry its content to this audience
+            if self.may_read(ch_id):  # a link into a private channel must not carry its content to this audience
+                wanted.append((ch_id, thread_ts or ts))
+
+        def read(thread: tuple[str, str]) -> list[Evidence]:
             try:
-                out.extend(self.thread(ch_id, thread_ts or ts, []))
+                return self.thread(*thread, [])
             except SourceError:
-                continue  # a link to a channel the bot can't read is not worth failing the report for
-        return out
+                return []  # a link to a channel the bot can't read is not worth failing the report for
+
+        return [ev for thread in side_by_side(read, wanted) for ev in thread]

@@ -1,5 +1,5 @@
 """`python -m sandbox.generate`: write a generated workspace file."""
 
-from sandbox.generate.build import main
+from sandbox.generate.cli import main
 
 main()

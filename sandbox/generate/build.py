@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sandbox import ids
+from sandbox.generate import incident
 from sandbox.generate import text as tx
 
 NOW = datetime(2025, 8, 5, 12, 0, tzinfo=UTC)
@@ -23,29 +21,42 @@ def _iso(epoch: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 
+def _epoch(iso: str) -> int:
+    return int(datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
+
+
 def generate_workspace(messages: int = 100_000, issues: int = 5_000, pages: int = 2_000, seed: int = 1) -> dict:
-    """A valid workspace dict: the same arguments always give the same dict."""
+    """A valid workspace dict: the same arguments always give the same dict. It embeds the known incident of
+    `incident.py` (marked `x-expect`, which the loader ignores; `expected.py` turns the marks into refs)."""
     rng = random.Random(seed)
     now = int(NOW.timestamp())
     users = _people(rng, 200)
     humans = [u["name"] for u in users]
-    users.append({"name": "postmortem", "real_name": "Postmortem", "is_bot": True})
-    return {
+    users += [{"name": "postmortem", "real_name": "Postmortem", "is_bot": True}, dict(incident.BOT)]
+    inc = incident.Incident(seed, humans[:60])  # people every tool knows
+    small = [f"--{k} {n} < {need}" for k, n, need in (("messages", messages, inc.message_count),
+                                                    ("issues", issues, len(inc.issues)), ("pages", pages, len(inc.pages)))
+             if n < need]
+    if small:
+        raise ValueError("too small to embed the known incident: " + ", ".join(small))
+    data = {
         "format": 1,
         "name": f"generated-{seed}",
         "description": f"Generated: {messages} Slack messages, {issues} Jira issues, {pages} Notion pages (seed {seed}).",
         "now": _iso(now),
         "slack": {"team": {"id": "T0GENERATD", "name": "Acme Generated", "domain": "acme-gen"}, "users": users,
-                  "channels": _channels(rng, humans, messages, now)},
+                  "channels": _channels(rng, humans, messages - inc.message_count, now)},
         "notion": {"users": [{"name": n, "email": f"{n}@acme.test"} for n in humans[:40]]
                    + [{"name": "former.employee", "email": "former@acme.test"}],
-                   "pages": _pages(rng, humans[:40] + ["former.employee"], pages, now)},
+                   "pages": _pages(rng, humans[:40] + ["former.employee"], pages - len(inc.pages), now)},
         "jira": {"site": "acme-gen",
                  "users": [{"name": n, "display_name": n.replace(".", " ").title(), "email": f"{n}@acme.test"}
                            for n in humans[:60]] + [{"name": "jira.only", "display_name": "Jira Only"}],
                  "projects": [{"key": k, "name": v} for k, v in PROJECTS],
-                 "issues": _issues(rng, humans[:60] + ["jira.only"], issues, now)},
+                 "issues": _issues(rng, humans[:60] + ["jira.only"], issues - len(inc.issues), now, inc.issues)},
     }
+    inc.place(data, incident.issue_roles(inc.issues))
+    return data
 
 
 def _people(rng: random.Random, n: int) -> list[dict]:
@@ -128,12 +139,20 @@ def _pages(rng: random.Random, people: list[str], n: int, now: int) -> list[dict
     return out
 
 
-def _issues(rng: random.Random, people: list[str], n: int, now: int) -> list[dict]:
+def _issues(rng: random.Random, people: list[str], n: int, now: int, embedded: list[dict]) -> list[dict]:
     created = sorted(rng.randint(now - YEAR, now - 3600) for _ in range(n))
     counters = {k: 0 for k, _ in PROJECTS}
     parents: dict[str, list[str]] = {k: [] for k, _ in PROJECTS}
     out: list[dict] = []
-    for at in created:
+    # The embedded tickets take their keys in creation order among the others, as Jira would number them.
+    timeline = sorted([(at, None) for at in created] + [(_epoch(e["created"]), e) for e in embedded],
+                      key=lambda t: t[0])
+    for at, given in timeline:
+        if given is not None:
+            counters[given["key"]] += 1
+            given["key"] = f"{given['key']}-{counters[given['key']]}"  # its project until now
+            out.append(given)
+            continue
         proj = rng.choices(list(counters), weights=(5, 3, 3, 1, 1))[0]
         counters[proj] += 1
         key = f"{proj}-{counters[proj]}"
@@ -170,31 +189,3 @@ def _issues(rng: random.Random, people: list[str], n: int, now: int) -> list[dic
                                  for c in ctimes]
         out.append(issue)
     return out
-
-
-def write(data: dict, out: Path) -> None:
-    """JSON for .json (fast to load); YAML otherwise, with the C dumper when PyYAML has it."""
-    if out.suffix == ".json":
-        out.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        return
-    import yaml
-
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    out.write_text(yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=200), encoding="utf-8")
-
-
-def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(prog="python -m sandbox.generate", description=__doc__)
-    p.add_argument("--messages", type=int, default=100_000, help="Slack messages, thread replies included")
-    p.add_argument("--issues", type=int, default=5_000)
-    p.add_argument("--pages", type=int, default=2_000)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--out", type=Path, required=True, help="FILE.json or FILE.yaml")
-    a = p.parse_args(argv)
-    t0 = time.perf_counter()
-    write(generate_workspace(a.messages, a.issues, a.pages, a.seed), a.out)
-    print(f"wrote {a.out} ({a.out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f}s")
-
-
-if __name__ == "__main__":
-    main()

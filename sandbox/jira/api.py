@@ -17,17 +17,22 @@ from sandbox.jira.state import ISSUE_TYPES, JiraState
 from sandbox.jira.write import create_comment, create_issue
 
 _NO_ISSUE = "Issue does not exist or you do not have permission to see it."
+# Cloud's answer on /rest/api/{2,3}/search since their removal (CHANGE-2046, 2025).
+_SEARCH_GONE = ("The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full "
+                "migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046")
 
 
 class JiraAPI:
-    def __init__(self, st: JiraState):
-        self.st = st
+    def __init__(self, st: JiraState, deployment: str = "cloud"):
+        self.st, self.cloud = st, deployment == "cloud"
 
     async def server_info(self, request: web.Request) -> web.Response:
         now = self.st.now()
+        version = [1001, 0, 0] if self.cloud else [9, 12, 15]
         return web.json_response({
-            "baseUrl": self.st.base_url, "displayUrl": self.st.base_url, "version": "1001.0.0-SNAPSHOT",
-            "versionNumbers": [1001, 0, 0], "deploymentType": "Cloud", "buildNumber": 100289,
+            "baseUrl": self.st.base_url, "displayUrl": self.st.base_url,
+            "version": "1001.0.0-SNAPSHOT" if self.cloud else "9.12.15", "versionNumbers": version,
+            "deploymentType": "Cloud" if self.cloud else "DataCenter", "buildNumber": 100289,
             "buildDate": "2025-07-30T00:00:00.000+0000", "serverTime": shapes.jtime(now),
             "scmInfo": "8d1f0c7e2e4a4d0a9f0c2b5a8e6d4c3b2a1f0e9d", "serverTitle": "Jira",
             "serverTimeZone": "Etc/UTC"})
@@ -86,8 +91,11 @@ class JiraAPI:
         body["isLast"] = start + limit >= len(found)
         return web.json_response(body)
 
+    async def search_gone(self, request: web.Request) -> web.Response:
+        return jerror(410, _SEARCH_GONE)
+
     async def search_legacy(self, request: web.Request) -> web.Response:
-        """Server/Data Center style search (startAt, maxResults, total); Cloud removed it from v3."""
+        """Server/Data Center search (startAt, maxResults, total); Cloud removed it from v2 and v3."""
         p, v = await params(request), api_version(request)
         fields = shapes.select_fields(p.get("fields", []), shapes.NAVIGABLE)
         start, limit = max(0, int_param(p, "startAt", 0)), max(0, min(int_param(p, "maxResults", 50), 100))
@@ -143,7 +151,7 @@ class JiraAPI:
 
 def build_app(ctx) -> web.Application:
     st = JiraState.build(ctx)
-    api = JiraAPI(st)
+    api = JiraAPI(st, ctx.jira_deployment)
     app = web.Application(middlewares=[auth_middleware(ctx.tokens)])
     app[STATE] = st
     r = "/rest/api/{v:2|3|latest}/"
@@ -155,9 +163,10 @@ def build_app(ctx) -> web.Application:
               ("POST", "issue", api.create)]
     for method, path, handler in routes:
         app.router.add_route(method, r + path, handler)
-    # Cloud retired /rest/api/3/search; /rest/api/2/search stays for Server/Data Center style clients.
-    app.router.add_route("GET", "/rest/api/{v:2|latest}/search", api.search_legacy)
-    app.router.add_route("POST", "/rest/api/{v:2|latest}/search", api.search_legacy)
+    # Cloud answers 410 Gone on the retired search; Data Center (deployment "datacenter") still serves v2 search.
+    legacy = (r + "search") if api.cloud else "/rest/api/{v:2|latest}/search"
+    for method in ("GET", "POST"):
+        app.router.add_route(method, legacy, api.search_gone if api.cloud else api.search_legacy)
     app.router.add_get("/rest/auth/1/session", api.session)
     app.router.add_get("/browse/{key}", api.browse)
     return app

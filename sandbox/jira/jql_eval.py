@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from sandbox.jira.jql import Clause, JQLError, Value, parse
+from sandbox.jira.textsearch import matcher as text_matcher
 
 PRIORITY_RANK = {"Lowest": 1, "Low": 2, "Medium": 3, "High": 4, "Highest": 5}
 _EQ = {"=", "!=", "in", "not in"}
@@ -18,8 +19,8 @@ FIELDS: dict[str, tuple[str, str, set[str]]] = {
     "project": ("project", "project", _EQ),
     "key": ("key", "key", _EQ), "issuekey": ("key", "key", _EQ), "id": ("key", "key", _EQ),
     "issue": ("key", "key", _EQ),
-    "text": ("l_text", "text", _TEXT), "summary": ("l_summary", "text", _TEXT | _EMPTY),
-    "description": ("l_desc", "text", _TEXT | _EMPTY), "comment": ("l_comments", "text", _TEXT),
+    "text": ("t_text", "text", _TEXT), "summary": ("t_summary", "text", _TEXT | _EMPTY),
+    "description": ("t_desc", "text", _TEXT | _EMPTY), "comment": ("t_comments", "text", _TEXT),
     "labels": ("labels", "labels", _EQ | _EMPTY),
     "status": ("status", "status", _EQ), "statuscategory": ("status", "category", _EQ),
     "assignee": ("assignee", "user", _EQ | _EMPTY), "reporter": ("reporter", "user", _EQ | _EMPTY),
@@ -46,6 +47,7 @@ class Env(Protocol):
     """What evaluation needs from the store: the clock, the caller and the names that exist."""
 
     def now(self) -> datetime: ...
+    def zone(self) -> tzinfo: ...  # the caller's time zone: unzoned dates and startOfDay() are read in it
     def current_user(self) -> str: ...
     def user(self, value: str) -> str | None: ...
     def project(self, value: str) -> str | None: ...
@@ -64,12 +66,12 @@ def parse_date(v: Value, env: Env, field: str) -> datetime:
         if fn == "now":
             return now
         if fn in ("startofday", "endofday"):
-            start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+            start = now.astimezone(env.zone()).replace(hour=0, minute=0, second=0, microsecond=0)
             return start if fn == "startofday" else start + timedelta(days=1, microseconds=-1)
         raise JQLError(f"Unable to find JQL function '{text}()'.")
     for fmt in ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d"):
         try:
-            return datetime.strptime(text, fmt).replace(tzinfo=UTC)
+            return datetime.strptime(text, fmt).replace(tzinfo=env.zone())
         except ValueError:
             pass
     parts = _REL.findall(text)
@@ -80,19 +82,6 @@ def parse_date(v: Value, env: Env, field: str) -> datetime:
         return env.now() + sign * delta
     raise JQLError(f"Date value '{text}' for field '{field}' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', "
                    "'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'.")
-
-
-def _text_matcher(v: Value):
-    raw = v.text.strip().lower()
-    if len(raw) > 1 and raw[0] == raw[-1] == '"':  # text ~ "\"exact phrase\""
-        words = re.findall(r"\w+", raw)
-        rx = re.compile(r"\b" + r"\W+".join(map(re.escape, words)))
-        return lambda s: bool(rx.search(s))
-    # Jira tokenises both sides; a term matches a word that starts with it (trailing * is explicit prefix).
-    rxs = [re.compile(r"\b" + re.escape(w.rstrip("*")).replace(r"\?", r"\w")) for w in re.findall(r"[\w*?]+", raw)]
-    if not rxs:
-        raise JQLError(f"The value '{v.text}' is not a valid text search.")
-    return lambda s: all(rx.search(s) for rx in rxs)
 
 
 def _resolve(kind: str, v: Value, env: Env, field: str) -> Any:
@@ -138,7 +127,7 @@ def _clause(c: Clause, env: Env):
         empty = (lambda r: not r.labels) if kind == "labels" else (lambda r: not get(r))
         return empty if c.op == "is" else (lambda r: not empty(r))
     if c.op in _TEXT:
-        m = _text_matcher(c.value)
+        m = text_matcher(c.value.text)
         return (lambda r: m(get(r))) if c.op == "~" else (lambda r: not m(get(r)))
     if kind == "date":
         at = parse_date(c.value, env, c.field)

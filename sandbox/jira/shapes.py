@@ -53,7 +53,7 @@ def user_json(st: JiraState, name: str | None, v: str) -> dict | None:
     out = {"self": f"{st.base_url}/rest/api/{v}/user?accountId={u.account_id}", "accountId": u.account_id,
            "avatarUrls": {s: f"{st.base_url}/avatar/{u.account_id}?s={s[:2]}"
                           for s in ("48x48", "24x24", "16x16", "32x32")},
-           "displayName": u.display_name, "active": True, "timeZone": "Etc/UTC", "accountType": "atlassian"}
+           "displayName": u.display_name, "active": True, "timeZone": u.tz, "accountType": "atlassian"}
     if u.email:
         out["emailAddress"] = u.email
     return out

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from sandbox import ids
 from sandbox.jira.jql_eval import Query
+from sandbox.jira.textsearch import Indexed
 
 ISSUE_TYPES = {"Epic": "10000", "Task": "10001", "Bug": "10002", "Story": "10003", "Incident": "10004",
                "Sub-task": "10005"}
@@ -21,6 +23,7 @@ class JUser:
     display_name: str
     email: str | None
     account_id: str
+    tz: str = "Etc/UTC"  # IANA name; Jira reads this user's unzoned JQL dates in it
 
 
 @dataclass
@@ -53,17 +56,17 @@ class IssueRec:
     resolved: datetime | None
     comments: list[CommentRec]
     transitions: list  # workspace Transition objects: .at, .by, .from_, .to
-    l_summary: str = ""
-    l_desc: str = ""
-    l_comments: str = ""
-    l_text: str = ""
+    t_summary: Indexed | None = None
+    t_desc: Indexed | None = None
+    t_comments: Indexed | None = None
+    t_text: Indexed | None = None
 
     def reindex(self) -> None:
-        """Lower-cased search text, computed once so JQL `~` is a plain regex search per issue."""
-        self.l_summary = self.summary.lower()
-        self.l_desc = self.description.lower()
-        self.l_comments = "\n".join(c.body for c in self.comments).lower()
-        self.l_text = "\n".join((self.l_summary, self.l_desc, self.l_comments))
+        """Stemmed words of each text field, computed once so JQL `~` is a set lookup per issue."""
+        comments = "\n".join(c.body for c in self.comments)
+        self.t_summary, self.t_desc = Indexed(self.summary), Indexed(self.description)
+        self.t_comments = Indexed(comments)
+        self.t_text = Indexed("\n".join((self.summary, self.description, comments)))
 
 
 @dataclass
@@ -94,11 +97,12 @@ class JiraState:
         for u in j.users:
             su = slack_users.get(u.name)
             disp = u.display_name or (su and (su.real_name or su.display_name)) or u.name
-            st.add_user(JUser(u.name, disp, u.email or (su and su.email), u.account_id))
+            st.add_user(JUser(u.name, disp, u.email or (su and su.email), u.account_id,
+                              u.tz or (su and su.tz) or "Etc/UTC"))
         for su in ws.slack.users:  # Jira names may come from Slack only
             if su.name not in st.users:
                 st.add_user(JUser(su.name, su.real_name or su.display_name or su.name, su.email,
-                                  ids.jira_account_id(su.name)))
+                                  ids.jira_account_id(su.name), su.tz or "Etc/UTC"))
         email = ctx.tokens.jira_email
         st.me = next((u.name for u in st.users.values() if u.email == email), "")
         if not st.me:
@@ -154,6 +158,9 @@ class JiraState:
     # -- the JQL environment (sandbox.jql_eval.Env) --
     def current_user(self) -> str:
         return self.me
+
+    def zone(self) -> tzinfo:
+        return ZoneInfo(self.users[self.me].tz)
 
     def user(self, value: str) -> str | None:
         return self._user_lookup.get(value.lower())

@@ -8,7 +8,8 @@ import uuid
 from aiohttp import web
 
 from sandbox.faults import STATE
-from sandbox.notion import blocks, html
+from sandbox.notion import blocks, databases, html
+from sandbox.notion.databases import create_row, hit_json, search_sources, update_row
 from sandbox.notion.http import CTX, UUID, NotFound, body_of, listing, notion_errors, paginate, path_id, reply, state_of
 from sandbox.notion.limits import Invalid, check_children, check_rich_text, check_tables, page_size
 from sandbox.notion.objects import bot_json, icon, page_json, person_json, rich_text
@@ -21,15 +22,19 @@ async def search(request: web.Request) -> web.Response:
     if not isinstance(query, str):
         raise Invalid(f"body failed validation: body.query should be a string, instead was `{query}`.")
     hits = st.search(query)
+    # 2025-09-03 finds data sources where older versions found databases (which the sandbox does not serve)
+    sources = search_sources(st, query) if request.headers["Notion-Version"] >= "2025-09-03" else []
     flt = body.get("filter")
-    if flt is not None:
+    if flt is None:
+        hits = sorted(hits + sources, key=lambda h: (h.edited, h.id), reverse=True)
+    else:
         if not isinstance(flt, dict) or flt.get("property") != "object":
             raise Invalid('body failed validation: body.filter.property should be `"object"`.')
         if flt.get("value") not in ("page", "data_source", "database"):
             raise Invalid(f'body failed validation: body.filter.value should be `"page"` or `"data_source"`, '
                           f'instead was `{json.dumps(flt.get("value"))}`.')
         if flt["value"] != "page":
-            hits = []  # the sandbox has no databases
+            hits = sources if flt["value"] == "data_source" else []
     sort = body.get("sort")
     if sort is not None:
         if not isinstance(sort, dict) or sort.get("timestamp") != "last_edited_time":
@@ -41,7 +46,7 @@ async def search(request: web.Request) -> web.Response:
     page, nxt = paginate(hits, [p.id for p in hits], body.get("start_cursor"), page_size(body.get("page_size"), "body"))
     base = request.app[CTX].urls["notion"]
     kind = "page_or_data_source" if request.headers["Notion-Version"] >= "2025-09-03" else "page_or_database"
-    return reply(listing([page_json(p, base) for p in page], nxt, kind))
+    return reply(listing([hit_json(st, p, base) for p in page], nxt, kind))
 
 
 def _bot(st: NotionState) -> dict:
@@ -92,7 +97,7 @@ async def pages_create(request: web.Request) -> web.Response:
     parent = body.get("parent")
     if not isinstance(parent, dict) or not isinstance(parent.get("page_id"), str):
         if isinstance(parent, dict) and (parent.get("database_id") or parent.get("data_source_id")):
-            raise NotFound("database", parent.get("database_id") or parent.get("data_source_id"))
+            return reply(page_json(create_row(st, body, ctx), ctx.urls["notion"]))
         raise Invalid("body failed validation: body.parent.page_id should be defined, instead was `undefined`.")
     if not UUID.match(parent["page_id"]):
         raise Invalid(f'body failed validation: body.parent.page_id should be a valid uuid, '
@@ -120,7 +125,9 @@ async def pages_update(request: web.Request) -> web.Response:
     if pid not in st.pages or not st.page_visible(pid):
         raise NotFound("page", pid)
     page = st.pages[pid]
-    if "properties" in body and (title := _title(body["properties"])) is not None:
+    if "properties" in body and page.props is not None:
+        update_row(st, page, body["properties"])
+    elif "properties" in body and (title := _title(body["properties"])) is not None:
         page.title = rich_text(title)
     for key in ("in_trash", "archived"):
         if isinstance(body.get(key), bool):
@@ -145,5 +152,6 @@ def build_app(ctx) -> web.Application:
     app.router.add_post("/v1/pages", pages_create)
     app.router.add_patch("/v1/pages/{page_id}", pages_update)
     blocks.add_routes(app)
+    databases.add_routes(app)
     html.add_routes(app)
     return app

@@ -9,6 +9,7 @@ from html import escape
 from aiohttp import web
 
 from sandbox.faults import STATE
+from sandbox.notion.dbhtml import database_link, database_page, row_properties
 from sandbox.notion.http import CTX
 from sandbox.notion.objects import page_url, plain
 from sandbox.notion.state import NotionState, PageRec
@@ -92,6 +93,8 @@ class Renderer:
             return "<hr>"
         if b.type == "table":
             return self.table(b)
+        if b.type == "child_database":
+            return database_link(self.st, b, self.base)
         if b.type in ("bookmark", "embed") and d.get("url"):
             return f'<p><a href="{escape(d["url"])}">{escape(d["url"])}</a></p>'
         return f"<div class={escape(b.type)}>{text}{kids}</div>"
@@ -108,7 +111,7 @@ class Renderer:
     def page(self, p: PageRec) -> str:
         title = escape(plain(p.title) or "Untitled")
         trash = "<p class=trash>This page is in Trash.</p>" if p.in_trash else ""
-        body = f"{trash}<h1 class=title>{title}</h1>\n{self.children(p.id)}"
+        body = f"{trash}<h1 class=title>{title}</h1>\n{row_properties(p)}{self.children(p.id)}"
         return document(title, body)
 
 
@@ -124,6 +127,9 @@ def _html(text: str, status: int = 200) -> web.Response:
 async def page_view(request: web.Request) -> web.Response:
     st: NotionState = request.app[STATE]
     pid = str(uuid.UUID(request.match_info["tail"][-32:]))
+    if pid in st.databases:
+        db = st.databases[pid]
+        return _html(document(escape(plain(db.title)), database_page(st, db, request.app[CTX].urls["notion"])))
     if pid not in st.pages:
         return _html(document("Not found", "<h1>This page does not exist</h1>"), 404)
     return _html(Renderer(st, request.app[CTX].urls["notion"]).page(st.pages[pid]))

@@ -10,6 +10,7 @@ MAX_PAYLOAD = 500_000  # bytes; Notion documents 500 KB per request
 MAX_BLOCKS = 1000
 MAX_ARRAY = 100
 MAX_TEXT = 2000
+MAX_URL = 2000  # any URL, e.g. a rich text link (documented size limit)
 MAX_DEPTH = 3  # top-level blocks plus two levels of nested children in one request
 
 
@@ -48,6 +49,9 @@ def check_rich_text(items, path: str) -> None:
             raise fail(f"{path}[{i}].text.content", "a string", "undefined" if content is None else content)
         if len(content) > MAX_TEXT:
             raise fail(f"{path}[{i}].text.content.length", f"≤ `{MAX_TEXT}`", len(content))
+        url = ((item.get("text") or {}).get("link") or {}).get("url")
+        if isinstance(url, str) and len(url) > MAX_URL:
+            raise fail(f"{path}[{i}].text.link.url.length", f"≤ `{MAX_URL}`", len(url))
 
 
 def block_kind(block, path: str) -> str:
@@ -104,6 +108,10 @@ def check_tables(children: list[dict], path: str = "body.children") -> None:
         kind = block_kind(block, f"{path}[{i}]")
         nested = block[kind].get("children") or []
         if kind == "table":
+            if not nested:  # Notion: a new table must come with at least one table_row
+                rows = block[kind].get("children")
+                raise fail(f"{path}[{i}].table.children", "defined", "undefined") if rows is None else \
+                    fail(f"{path}[{i}].table.children.length", "≥ `1`", 0)
             check_table_rows(block[kind]["table_width"], nested, f"{path}[{i}].table.children")
         else:
             check_tables(nested, f"{path}[{i}].{kind}.children")

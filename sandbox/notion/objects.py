@@ -10,7 +10,7 @@ ANNOTATIONS = {"bold": False, "italic": False, "strikethrough": False, "underlin
 TEXT_TYPES = {"paragraph", "heading_1", "heading_2", "heading_3", "bulleted_list_item", "numbered_list_item",
               "to_do", "toggle", "quote", "callout", "code"}
 OTHER_TYPES = {"divider", "table", "table_row", "bookmark", "embed", "image", "video", "file", "pdf", "audio",
-               "equation", "breadcrumb", "table_of_contents", "column_list", "column", "link_to_page"}
+               "equation", "breadcrumb", "table_of_contents", "column_list", "column", "link_to_page", "synced_block"}
 CREATABLE = TEXT_TYPES | OTHER_TYPES
 # child_page appears in responses, but a page is made with POST /v1/pages, never by appending a block.
 
@@ -77,6 +77,8 @@ def block_payload(kind: str, payload: dict) -> dict:
         data.setdefault("has_row_header", False)
     elif kind == "table_row":
         data["cells"] = [rich_text(c) for c in data.get("cells", [])]
+    elif kind == "synced_block":
+        data["synced_from"] = data.get("synced_from")  # null: an original, whose children are its content
     elif kind in ("bookmark", "embed", "image", "video", "file", "pdf", "audio"):
         data["caption"] = rich_text(data.get("caption"))
     return data
@@ -100,13 +102,26 @@ def page_parent(parent: str | None) -> dict:
     return {"type": "page_id", "page_id": parent} if parent else {"type": "workspace", "workspace": True}
 
 
+def parent_of(p) -> dict:
+    """A page's parent; a database row's is its data source (2025-09-03 also names the database)."""
+    if p.database:
+        return {"type": "data_source_id", "data_source_id": p.parent, "database_id": p.database}
+    return page_parent(p.parent)
+
+
+def properties_of(p) -> dict:
+    if p.props is None:
+        return {"title": {"id": "title", "type": "title", "title": p.title}}
+    return {k: {**v, "title": p.title} if v["type"] == "title" else v for k, v in p.props.items()}
+
+
 def page_json(p, base: str) -> dict:
     return {
         "object": "page", "id": p.id, "created_time": iso(p.created), "last_edited_time": iso(p.edited),
         "created_by": user_ref(p.created_by), "last_edited_by": user_ref(p.edited_by),
-        "cover": p.cover, "icon": p.icon, "parent": page_parent(p.parent),
+        "cover": p.cover, "icon": p.icon, "parent": parent_of(p),
         "archived": p.in_trash, "in_trash": p.in_trash, "is_locked": False,
-        "properties": {"title": {"id": "title", "type": "title", "title": p.title}},
+        "properties": properties_of(p),
         "url": page_url(base, p.id, plain(p.title)), "public_url": None,
     }
 
@@ -129,8 +144,7 @@ def block_json(b, has_children: bool) -> dict:
 
 def child_page_json(p, has_children: bool) -> dict:
     """A page seen as a block of its parent (what children lists and GET /v1/blocks/{page_id} show)."""
-    out = _common(p.id, page_parent(p.parent), p.created, p.edited, p.created_by, p.edited_by, has_children,
-                  p.in_trash)
+    out = _common(p.id, parent_of(p), p.created, p.edited, p.created_by, p.edited_by, has_children, p.in_trash)
     out["type"] = "child_page"
     out["child_page"] = {"title": plain(p.title)}
     return out

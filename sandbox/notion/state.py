@@ -25,6 +25,8 @@ class PageRec:
     in_trash: bool = False
     icon: dict | None = None
     cover: dict | None = None
+    database: str | None = None  # set on a database row: its parent is then a data source of this database
+    props: dict[str, dict] | None = None  # a row's property values by name; the title's text is `title`'s
 
 
 @dataclass(slots=True)
@@ -54,6 +56,8 @@ class NotionState:
     children: dict[str, list[str]] = field(default_factory=dict)  # page/block id -> child block and page ids
     people: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # user id -> (name, email)
     pending: dict[str, str] = field(default_factory=dict)  # page id -> Markdown content not yet made blocks
+    databases: dict = field(default_factory=dict)  # id -> DatabaseRec (sandbox/notion/dbstore.py)
+    sources: dict = field(default_factory=dict)  # data source id -> SourceRec
 
     @classmethod
     def from_workspace(cls, ws) -> NotionState:
@@ -78,6 +82,10 @@ class NotionState:
         for p in ws.notion.pages:  # child pages come after the parent's own content
             if p.parent:
                 st.children[p.parent].append(p.id)
+        if ws.notion.databases:
+            from sandbox.notion.dbstore import load_databases  # it builds this module's records
+
+            load_databases(st, ws)
         return st
 
     def ensure(self, pid: str) -> None:
@@ -106,7 +114,7 @@ class NotionState:
         while p is not None:
             if not p.shared:
                 return False
-            p = self.pages.get(p.parent) if p.parent else None
+            p = self._above(p)
         return pid in self.pages
 
     def page_trashed(self, pid: str) -> bool:
@@ -114,8 +122,14 @@ class NotionState:
         while p is not None:
             if p.in_trash:
                 return True
-            p = self.pages.get(p.parent) if p.parent else None
+            p = self._above(p)
         return False
+
+    def _above(self, p):
+        """What holds p: its parent page, or for a database row its database (which holds sharing and trash)."""
+        if p.database:
+            return self.databases.get(p.database)
+        return self.pages.get(p.parent) if p.parent else None
 
     def find(self, rid: str) -> PageRec | BlockRec | None:
         """A page or block the integration can see, trashed or not."""

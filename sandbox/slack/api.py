@@ -40,7 +40,8 @@ def _callers(ctx, state: SlackState) -> dict[str, Caller]:
 async def _args(request: web.Request) -> dict:
     """Merge query string, form and JSON body: slack_sdk sends GET params, forms and JSON depending on method."""
     args: dict = dict(request.query)
-    if request.method == "POST" and request.can_read_body:
+    # body_exists, not can_read_body: the realistic profile may have read (and cached) it already.
+    if request.method == "POST" and request.body_exists:
         if request.content_type == "application/json":
             try:
                 body = await request.json()

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sandbox.slack.state import Chan, Msg, SlackState
 
 _AVATAR = "https://a.slack-edge.com/80588/img/avatars/ava_0001-{size}.png"  # Slack's default avatar
+
+
+def _zone(name: str | None) -> dict:
+    if not name:
+        return {"tz": "Etc/UTC", "tz_label": "Coordinated Universal Time", "tz_offset": 0}
+    here = datetime.now(ZoneInfo(name))  # Slack reports the label and offset in force today
+    return {"tz": name, "tz_label": here.tzname(), "tz_offset": int(here.utcoffset().total_seconds())}
 
 
 def render_user(s: SlackState, u) -> dict:
@@ -26,7 +35,7 @@ def render_user(s: SlackState, u) -> dict:
         profile.update(bot_id=s.bot_id, api_app_id=s.app_id, always_active=True)
     return {
         "id": u.id, "team_id": s.team.id, "name": u.name, "deleted": False, "color": "9f69e7",
-        "real_name": real, "tz": "Etc/UTC", "tz_label": "Coordinated Universal Time", "tz_offset": 0,
+        "real_name": real, **_zone(u.tz),
         "profile": profile, "is_admin": False, "is_owner": False, "is_primary_owner": False,
         "is_restricted": False, "is_ultra_restricted": False, "is_bot": u.is_bot, "is_app_user": False,
         "updated": 1_700_000_000, "is_email_confirmed": bool(u.email),

@@ -71,6 +71,6 @@ def _match(s: SlackState, c, m) -> dict:
         "channel": {"id": c.id, "name": c.name, "is_channel": True, "is_group": False, "is_im": False,
                     "is_mpim": False, "is_private": c.private, "is_shared": False, "is_org_shared": False,
                     "is_ext_shared": False, "pending_shared": [], "is_pending_ext_shared": False},
+        # Real matches name a reply's thread only inside the permalink (?thread_ts=…), never as a field.
         "no_reactions": not m.reactions,
-        **({"thread_ts": m.thread_ts} if m.thread_ts else {}),
     }

@@ -12,6 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from sandbox import ids
+from sandbox.workspace.databases import check_databases
 from sandbox.workspace.models import Reply, SlackUser, Workspace
 
 BUNDLED = Path(__file__).resolve().parent.parent / "data"
@@ -183,6 +184,7 @@ class _Checker:
                     self.fail(f"notion.pages[{i}].parent", "page parents form a cycle")
                 seen.add(cur)
                 cur = parent_of.get(cur)
+        check_databases(self, known, by_title, page_ids)
 
     def jira(self):
         j = self.ws.jira

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 
 class _Strict(BaseModel):
@@ -14,9 +15,33 @@ class _Strict(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _drop_extensions(cls, data: Any) -> Any:
-        if isinstance(data, dict) and any(isinstance(k, str) and k.startswith("x-") for k in data):
+        # Runs once per object (100,000s in a big workspace): a mapping of known keys only, the usual case, is passed
+        # on after one set comparison in C; only the others are searched for `x-` keys.
+        if isinstance(data, dict) and not data.keys() <= _known(cls) and any(
+                isinstance(k, str) and k.startswith("x-") for k in data):
             return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
         return data
+
+
+_KNOWN: dict[type, frozenset[str]] = {}
+
+
+def _known(cls: type[BaseModel]) -> frozenset[str]:
+    """A model's field names and aliases, the keys its mappings may hold besides extensions."""
+    if cls not in _KNOWN:
+        _KNOWN[cls] = frozenset(cls.model_fields) | {f.alias for f in cls.model_fields.values() if f.alias}
+    return _KNOWN[cls]
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/Paris)") from None
+    return name
+
+
+TimeZone = Annotated[str, AfterValidator(_zone)]  # an IANA name; unset means UTC
 
 
 class Team(_Strict):
@@ -33,6 +58,7 @@ class SlackUser(_Strict):
     title: str | None = None
     email: str | None = None
     is_bot: bool = False
+    tz: TimeZone | None = None
 
 
 class Reaction(_Strict):
@@ -92,9 +118,39 @@ class Page(_Strict):
     content: str = ""
 
 
+class Row(_Strict):
+    """A page in a data source; `properties` are checked against its schema by sandbox/workspace/databases.py."""
+
+    properties: dict[str, Any] = Field(default_factory=dict)
+    id: str | None = None
+    created: AwareDatetime | None = None
+    author: str | None = None
+    content: str = ""
+
+
+class DataSource(_Strict):
+    name: str
+    id: str | None = None
+    properties: dict[str, Any]  # name -> type ("title", "date"…) or {select|status|multi_select: [options]}
+    rows: list[Row] = Field(default_factory=list)
+
+
+class Database(_Strict):
+    title: str
+    id: str | None = None
+    parent: str | None = None
+    shared: bool = True
+    created: AwareDatetime | None = None
+    # One data source named after the database (properties + rows), or several (data_sources), never both.
+    properties: dict[str, Any] | None = None
+    rows: list[Row] = Field(default_factory=list)
+    data_sources: list[DataSource] | None = None
+
+
 class Notion(_Strict):
     users: list[NotionUser] = Field(default_factory=list)
     pages: list[Page] = Field(default_factory=list)
+    databases: list[Database] = Field(default_factory=list)
 
 
 class JiraUser(_Strict):
@@ -102,6 +158,7 @@ class JiraUser(_Strict):
     display_name: str | None = None
     email: str | None = None
     account_id: str | None = None
+    tz: TimeZone | None = None  # default: the same person's Slack tz, else UTC
 
 
 class Project(_Strict):

@@ -68,6 +68,16 @@ def test_rate_limited_slack_is_retried_after_the_delay_it_asks_for(sb, tmp_path)
     assert sb.faults.get("slack").seen == 2
 
 
+def test_a_long_run_of_rate_limits_is_waited_out_not_given_up(sb, tmp_path):
+    """Twenty jobs posting in one busy channel meet Slack's 1 message/s for a while; none may give up on it."""
+    with running_bot(sb, tmp_path) as (bot, drv):
+        sb.faults.set("slack", status=429, count=6, retry_after=1)  # more 429s in a row than ATTEMPTS
+        thread = request(drv, "general", "summer25 busy channel")
+        wait_done(bot, 1)
+    assert thread[-1]["text"].startswith("Post-mortem ")
+    assert sb.faults.get("slack").seen == 6
+
+
 def test_server_errors_are_retried_but_slack_refusals_are_not(sb):
     api = SlackAPI(WebClient(token=sb.env["SLACK_BOT_TOKEN"], base_url=sb.env["SLACK_API_URL"]))
     sb.faults.set("slack", status=503, count=2)

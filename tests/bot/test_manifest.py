@@ -124,6 +124,6 @@ def test_interactivity_is_declared_exactly_when_a_listener_uses_it(manifest):
 
 def test_search_asks_for_the_user_scope_it_needs(manifest):
     """search.messages refuses bot tokens: the Slack source uses it only with SLACK_USER_TOKEN and search:read."""
-    uses_search = "search_messages" in (ROOT / "graph" / "sources" / "slack.py").read_text()
+    uses_search = any("search_messages" in f.read_text() for f in (ROOT / "graph" / "sources").glob("slack*.py"))
     assert uses_search == ("search:read" in manifest["oauth_config"]["scopes"].get("user", []))
     assert "search:read" not in manifest["oauth_config"]["scopes"]["bot"]  # Slack has no bot search scope

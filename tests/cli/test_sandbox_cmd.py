@@ -102,3 +102,19 @@ def test_fault_spec_errors_are_clear():
         Faults().load("jiraa:status=503")
     with pytest.raises(FaultSpecError, match="bad value for 'count'"):
         Faults().load("jira:status=503,count=many")
+
+
+def test_profile_flag_serves_the_realistic_profile():
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "sandbox", "--profile", "realistic"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        info = json.loads(proc.stdout.readline())
+        assert (info["profile"], info["jira_deployment"]) == ("realistic", "cloud")
+        env = info["env"]
+        headers = {"Authorization": f"Bearer {env['NOTION_TOKEN']}", "Notion-Version": "2022-06-28"}
+        start = time.monotonic()
+        assert requests.get(env["NOTION_BASE_URL"] + "/v1/users/me", headers=headers, timeout=10).ok
+        assert time.monotonic() - start >= 0.25 * 0.7  # Notion's latency, as a lower bound
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -28,9 +28,16 @@ def by_ref(result: dict) -> dict[str, list[dict]]:
 
 
 def page_blocks(sb, page_id: str) -> list:
-    """The live top-level blocks of a page in the sandbox's Notion store."""
-    notion = sb.state("notion")
-    return [notion.blocks[c] for c in notion.live_children(page_id) if c in notion.blocks]
+    """The live top-level blocks of a page in the sandbox's Notion store, with the report's container (an original
+    synced block, graph/publish/container.py) opened in place: the blocks a reader sees."""
+    notion, out = sb.state("notion"), []
+    for c in notion.live_children(page_id):
+        block = notion.blocks.get(c)
+        if block is not None and block.type == "synced_block" and not block.data.get("synced_from"):
+            out += [notion.blocks[k] for k in notion.live_children(c) if k in notion.blocks]
+        elif block is not None:
+            out.append(block)
+    return out
 
 
 def page_texts(sb, page_id: str) -> list[str]:

@@ -41,7 +41,7 @@ OPERATIONS = {
         ("get", "/chat.getPermalink"),
         ("get", "/search.messages"),
     ],
-    # Notion: the /v1 routes of sandbox/notion/api.py and sandbox/notion/blocks.py (what notion-client calls);
+    # Notion: the /v1 routes of sandbox/notion/api.py, blocks.py and databases.py (what notion-client calls);
     # tests/sandbox/notion and tests/support/test_openapi_vendors.py validate against them.
     "notion": [
         ("post", "/v1/search"),
@@ -56,6 +56,9 @@ OPERATIONS = {
         ("delete", "/v1/blocks/{block_id}"),
         ("get", "/v1/blocks/{block_id}/children"),
         ("patch", "/v1/blocks/{block_id}/children"),
+        ("get", "/v1/databases/{database_id}"),
+        ("get", "/v1/data_sources/{data_source_id}"),
+        ("post", "/v1/data_sources/{data_source_id}/query"),
     ],
     # Jira: the /rest/api/{2,3,latest} routes of sandbox/jira/api.py (write.py answers the two POSTs), which the
     # jira client library calls; /search is the retired Cloud search whose SearchResults shape the sandbox's

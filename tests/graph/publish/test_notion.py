@@ -55,6 +55,14 @@ def children(client, block_id: str) -> list[dict]:
             return out
 
 
+def report_of(client, page_id: str) -> list[dict]:
+    """The page's top-level blocks with the report's container (graph/publish/container.py) opened in place."""
+    out = []
+    for block in children(client, page_id):
+        out += children(client, block["id"]) if block["type"] == "synced_block" else [block]
+    return out
+
+
 def pages_for_key(client, key: str) -> list[str]:
     found = []
     for child in children(client, PARENT["id"]):
@@ -72,7 +80,7 @@ def test_creates_a_page_of_native_blocks_under_post_mortems(sb):
     assert page["action"] == "created"
     assert page["title"] == "Post-mortem: Promo code SUMMER25 rejected at checkout (2025-08-04)"
     assert client.pages.retrieve(page_id=page["id"])["url"] == page["url"]
-    blocks = children(client, page["id"])
+    blocks = report_of(client, page["id"])
     types = [b["type"] for b in blocks]
     assert types[0] == "paragraph" and {"callout", "heading_2", "table", "to_do", "bulleted_list_item"} <= set(types)
     rows = children(client, next(b for b in blocks if b["type"] == "table")["id"])
@@ -84,16 +92,16 @@ def test_creates_a_page_of_native_blocks_under_post_mortems(sb):
 def test_publishing_again_updates_the_same_page_and_replaces_its_content(sb):
     first = publish(sb)
     client = client_for(sb)
-    old_ids = {b["id"] for b in children(client, first["id"])}
+    old_ids = {b["id"] for b in report_of(client, first["id"])} - {report_of(client, first["id"])[0]["id"]}
     notes = client.pages.create(parent={"page_id": first["id"]},
                                 properties={"title": {"title": [{"text": {"content": "Review notes"}}]}})
     report = sample_report(summary="Second draft: the code was never switched live.")
     again = publish(sb, blocks_for(report))
     assert again["action"] == "updated" and again["id"] == first["id"]
-    blocks = children(client, again["id"])
-    assert not old_ids & {b["id"] for b in blocks}
-    assert blocks[0]["type"] == "child_page" and blocks[0]["id"] == notes["id"]  # someone's sub-page survives
-    assert blocks[1]["paragraph"]["rich_text"][0]["plain_text"].startswith("Incident key: summer25")
+    blocks = report_of(client, again["id"])
+    assert not old_ids & {b["id"] for b in blocks}  # the marker paragraph stays; the rest is new
+    assert blocks[-1]["type"] == "child_page" and blocks[-1]["id"] == notes["id"]  # someone's sub-page survives
+    assert blocks[0]["paragraph"]["rich_text"][0]["plain_text"].startswith("Incident key: summer25")
     texts = [r["plain_text"] for b in blocks for r in b.get(b["type"], {}).get("rich_text", [])]
     assert "Second draft: the code was never switched live." in texts
     assert len([b for b in blocks if b["type"] == "table"]) == 1
@@ -120,7 +128,7 @@ def test_long_reports_and_tables_are_published_completely(sb):
     assert len(blocks) > 200
     page = publish(sb, blocks)
     client = client_for(sb)
-    published = children(client, page["id"])
+    published = report_of(client, page["id"])
     assert [b["type"] for b in published] == [b["type"] for b in blocks]
     rows = children(client, next(b for b in published if b["type"] == "table")["id"])
     assert len(rows) == 251
@@ -137,7 +145,7 @@ def test_blocks_nested_deeper_than_one_request_allows_are_appended_afterwards(sb
     tree = item("level 1", [item("level 2", [item("level 3", [item("level 4")])])])
     page = publish(sb, blocks_for()[:1] + [tree])
     client = client_for(sb)
-    node, labels = children(client, page["id"])[1], []
+    node, labels = report_of(client, page["id"])[1], []
     while node:
         labels.append(node["bulleted_list_item"]["rich_text"][0]["plain_text"])
         node = (children(client, node["id"]) or [None])[0] if node["has_children"] else None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from graph.analyze.request import prompt_tokens
 from graph.evidence import Evidence
-from graph.rank import estimate_tokens, rank_and_cap
+from graph.rank import rank_and_cap
 from graph.terms import extract_terms, is_match
 from tests.support.graph import run_on
 from tests.support.workspaces import workspace_dict
@@ -93,7 +94,8 @@ def test_budget_keeps_matches_and_threads_first():
                         text="x" * size, matched=matched, thread_ts=thread)
 
     items = [ev(i, False, size=2000) for i in range(40)] + [ev(50, True, "50.000000"), ev(51, False, "50.000000")]
-    kept, dropped = rank_and_cap(items, budget_tokens=1000)
-    assert sum(estimate_tokens(e) for e in kept) <= 1000 and dropped > 0
+    budget = prompt_tokens("", []) + 1000  # the prompts, schema and template, and 1,000 tokens of evidence
+    kept, dropped = rank_and_cap(items, budget_tokens=budget)
+    assert prompt_tokens("", kept) <= budget and dropped > 0
     assert {"C1/50.000000", "C1/51.000000"} <= {e.ref for e in kept}  # the match and its thread reply survive
     assert [e.id for e in kept] == [f"E{i}" for i in range(1, len(kept) + 1)]

@@ -182,7 +182,10 @@ def test_v2_text_and_v3_adf_descriptions(sb):
     assert bad.status_code == 400 and "Atlassian Document" in bad.json()["errors"]["description"]
 
 
-def test_data_center_search_pages_with_start_at_and_total(sb):
+def test_data_center_search_pages_with_start_at_and_total(make_sandbox):
+    sb = make_sandbox(workspace_dict(jira={"users": USERS, "projects": [{"key": "MKT", "name": "Marketing"},
+                                                                         {"key": "ENG", "name": "Engineering"}],
+                                           "issues": ISSUES}), jira_deployment="datacenter")
     body = _get(sb, "/rest/api/2/search", params={"jql": "order by key asc", "startAt": 1, "maxResults": 2}).json()
     assert body["total"] == 5 and body["startAt"] == 1
     assert [i["key"] for i in body["issues"]] == ["ENG-8", "MKT-1"] and "summary" in body["issues"][0]["fields"]

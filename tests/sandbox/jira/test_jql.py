@@ -27,8 +27,8 @@ class Rec:
     def __post_init__(self):
         self.project, num = self.key.split("-")
         self.num, self.id = int(num), int(num)
-        self.l_summary = self.l_text = self.summary.lower()
-        self.l_desc = self.l_comments = ""
+        self.t_summary = self.t_text = self.summary  # the matcher indexes plain text itself
+        self.t_desc = self.t_comments = ""
         self.type, self.reporter, self.parent = "Task", "stefan", None
         self.updated = self.created
 
@@ -36,6 +36,9 @@ class Rec:
 class Env:
     def now(self):
         return NOW
+
+    def zone(self):
+        return UTC
 
     def current_user(self):
         return "stefan"
@@ -79,10 +82,11 @@ def test_quotes_keywords_lists_and_functions():
     assert run("assignee = 'MIKE@acme.test'") == ["MKT-2"]
 
 
-def test_text_match_is_case_insensitive_and_word_prefix_aware():
+def test_text_match_is_case_insensitive_and_by_whole_words():
     assert run('text ~ "summer25"') == ["MKT-2"]
-    assert run("summary ~ summer order by key asc") == ["MKT-1", "MKT-2"]  # a term matches the start of a word
-    assert run('summary ~ "ummer"') == []  # but not the middle of one
+    assert run("summary ~ summer order by key asc") == ["MKT-1"]  # "SUMMER25" is another word, as in Jira
+    assert run('summary ~ "summ*" order by key asc') == ["MKT-1", "MKT-2"]  # unless the term says prefix
+    assert run('summary ~ "ummer"') == []
     assert run('summary ~ "promo stale"') == ["ENG-7"]  # every word, any order
 
 

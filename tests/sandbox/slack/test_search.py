@@ -25,3 +25,12 @@ def test_search_needs_a_user_token_and_matches_every_word(sb, bot):
     assert narrowed["paging"]["total"] == 1 and narrowed["pagination"]["page_count"] == 1
     paged = user.search_messages(query="update", count=3, page=3).data["messages"]
     assert [m["text"] for m in paged["matches"]] == ["update number 0"] and paged["paging"]["pages"] == 3
+
+
+def test_a_reply_names_its_thread_only_inside_the_permalink(sb):
+    user = WebClient(base_url=sb.env["SLACK_API_URL"], token=sb.env["SLACK_USER_TOKEN"])
+    reply = user.search_messages(query="load balancer").data["messages"]["matches"][0]
+    parent = user.search_messages(query="everyone").data["messages"]["matches"][0]
+    assert "thread_ts" not in reply and "thread_ts" not in parent  # as on Slack: no thread field in a match
+    assert reply["permalink"].endswith(f"?thread_ts={parent['ts']}&cid={reply['channel']['id']}")
+    assert "?" not in parent["permalink"]

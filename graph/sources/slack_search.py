@@ -1,0 +1,52 @@
+"""Slack search.messages (user tokens with search:read): the incident's messages without reading whole histories."""
+
+from __future__ import annotations
+
+import re
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+PER_PAGE = 100  # Slack's maximum
+MAX_PAGES = 10  # per term, newest first: 1,000 matches is far more than one incident's own talk
+_THREAD_IN_LINK = re.compile(r"thread_ts=(\d+\.\d+)")
+_CODE = re.compile(r"([a-z]+)(\d+)")
+
+
+def queries(terms: list[str]) -> list[str]:
+    """What to ask search for each term: the matcher treats "Summer 25" as summer25, so search must ask for both."""
+    out = []
+    for term in terms:
+        out.append(term)
+        code = _CODE.fullmatch(term)
+        if code:
+            out.append(f'"{code.group(1)} {code.group(2)}"')
+    return out
+
+
+def search_roots(searcher: WebClient, terms: list[str], oldest: float, latest: float,
+                 channels: set[str]) -> list[tuple[str, str]] | None:
+    """(channel id, thread ts) of every message matching a term in the window in `channels`, each thread once.
+
+    None when search cannot stand in for reading histories (a bot token, no search:read, Slack failing): the caller
+    then reads the histories. Results come newest first, so paging stops at the window's start.
+    """
+    roots: dict[tuple[str, str], None] = {}
+    for query in queries(terms):
+        for page in range(1, MAX_PAGES + 1):
+            try:
+                data = searcher.search_messages(query=query, count=PER_PAGE, page=page, sort="timestamp",
+                                                sort_dir="desc").data
+            except (SlackApiError, OSError):
+                return None
+            matches = (data.get("messages") or {}).get("matches", [])
+            for match in matches:
+                ch_id = (match.get("channel") or {}).get("id")
+                if ch_id in channels and oldest <= float(match["ts"]) <= latest:
+                    # real matches carry a reply's thread only inside the permalink's query string
+                    in_link = _THREAD_IN_LINK.search(match.get("permalink", ""))
+                    roots[(ch_id, match.get("thread_ts") or (in_link.group(1) if in_link else match["ts"]))] = None
+            paging = (data.get("messages") or {}).get("paging") or {}
+            if not matches or page >= int(paging.get("pages") or 1) or float(matches[-1]["ts"]) < oldest:
+                break
+    return list(roots)
