@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 from jira import JIRA, JIRAError
@@ -25,8 +26,9 @@ def jira_time(text: str) -> str:
     return iso(datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z").astimezone(UTC))
 
 
-def jql_time(text: str) -> str:
-    return parse_iso(text).strftime("%Y-%m-%d %H:%M")
+def jql_time(text: str, zone: tzinfo = UTC) -> str:
+    """JQL dates carry no zone: Jira reads them in the API user's own time zone, so they are written in it."""
+    return parse_iso(text).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def _name(user: dict | None) -> str | None:
@@ -74,6 +76,13 @@ class JiraSource:
         client._fields_cache_value = {f: f for f in FIELDS}
         return client
 
+    def zone(self) -> tzinfo:
+        """The API user's time zone (GET /myself), in which Jira reads every unzoned date we send."""
+        try:
+            return ZoneInfo(self._retrying(self.client.myself).get("timeZone") or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            return UTC
+
     def jql(self, plan: dict) -> str:
         terms = plan["terms"]
         text = " OR ".join(f'text ~ "{t}"' for t in terms)
@@ -81,7 +90,8 @@ class JiraSource:
         if labels:
             text += " OR labels in (" + ", ".join(f'"{t}"' for t in labels) + ")"
         w = plan["window"]
-        jql = f'({text}) AND updated >= "{jql_time(w["oldest"])}" AND created <= "{jql_time(w["latest"])}"'
+        zone = self.zone()
+        jql = f'({text}) AND updated >= "{jql_time(w["oldest"], zone)}" AND created <= "{jql_time(w["latest"], zone)}"'
         if self.cfg.jira_projects:
             jql = f"project in ({', '.join(self.cfg.jira_projects)}) AND " + jql
         return jql + " ORDER BY created ASC"

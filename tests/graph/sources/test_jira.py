@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sandbox.server import Tokens
 from tests.support.graph import run_on
 from tests.support.workspaces import workspace_dict
 
@@ -24,6 +25,17 @@ def test_following_references_reuses_the_gather_s_client(make_sandbox, tmp_path)
     result = run_on(sb, tmp_path, incident="zap9")
     keys = {e["key"] for e in result["evidence"] if e["source"] == "jira"}
     assert keys == {"OPS-1", "OPS-2", "OPS-3"}
-    # serverInfo once, one search (comments and changes inside it), then each referenced issue: no second client's
-    # serverInfo, no field list
-    assert result["requests"]["jira"] == 1 + 1 + 2 == sb.stats()["jira"]["requests"]
+    # serverInfo and myself (the user's time zone) once, one search (comments and changes inside it), then each
+    # referenced issue: no second client's serverInfo, no field list
+    assert result["requests"]["jira"] == 1 + 1 + 1 + 2 == sb.stats()["jira"]["requests"]
+
+
+def test_the_window_is_written_in_the_api_user_s_time_zone(make_sandbox, tmp_path):
+    """Jira reads unzoned JQL dates in the token owner's zone: a UTC window sent as-is would start 4 h late in NY."""
+    bot = {"name": "bot", "email": Tokens().jira_email, "tz": "America/New_York"}
+    jira = {"site": "tiny", "users": [bot], "projects": [{"key": "OPS", "name": "Ops"}],
+            "issues": [{"key": "OPS-1", "summary": "ZAP9 rejected", "reporter": "bot",
+                        "created": "2025-08-04T13:00:00Z"}]}  # 09:00 in New York
+    sb = make_sandbox(workspace_dict(jira=jira))
+    result = run_on(sb, tmp_path, incident="zap9", since="2025-08-04T12:00:00Z", until="2025-08-05T00:00:00Z")
+    assert {e["key"] for e in result["evidence"] if e["source"] == "jira"} == {"OPS-1"}
