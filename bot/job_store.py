@@ -45,18 +45,9 @@ class JobStore:
             self._db.execute("UPDATE postmortem_jobs SET status = ?, updated = ? WHERE run_id = ?",
                              (status, time.time(), run_id))
 
-    def status(self, run_id: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT status FROM postmortem_jobs WHERE run_id = ?", (run_id,)).fetchone()
-        return row[0] if row else None
-
     def unfinished(self) -> list[JobRecord]:
         """Jobs a previous process accepted but did not finish, oldest first."""
         with self._lock:
             rows = self._db.execute("SELECT record, status FROM postmortem_jobs WHERE status IN (?, ?, ?) "
                                     "ORDER BY updated", UNFINISHED).fetchall()
         return [JobRecord(**{**json.loads(record), "status": status}) for record, status in rows]
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()

@@ -18,7 +18,7 @@ from bot.progress import Progress
 from bot.slack_api import SlackAPI
 from graph.configuration import Configuration
 from graph.result import build_result
-from graph.runner import Interrupted, new_thread_id, resume_incident, run_incident, saved_state
+from graph.runner import Interrupted, new_thread_id, resume_incident, run_incident
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +108,7 @@ class Jobs:
             waiting = list(self._waiting.items())
         # cancel() runs the done callbacks, which take the lock: so outside it.
         for _, (api, req, progress) in [(f, job) for f, job in waiting if f.cancel()]:
-            progress.step = "waiting for the restart :hourglass_flowing_sand:"
-            progress.finish_as_is()
+            progress.finish_with("waiting for the restart :hourglass_flowing_sand:")
             self._say(api, req, replies.deferred_reply(req.run_id))
         wait([f for f, _ in waiting if not f.cancelled()], timeout=grace_s)
         self._pool.shutdown(wait=False)
@@ -125,8 +124,12 @@ class Jobs:
 
     def _execute(self, req: Request, inputs: dict, progress: Progress) -> dict:
         overrides, stop = self.settings.graph_overrides, self.stopping.is_set
-        if req.resumed and saved_state(req.run_id, overrides=overrides):
-            return resume_incident(req.run_id, overrides=overrides, on_progress=progress.on_node, should_stop=stop)
+        if req.resumed:
+            try:  # one open of the checkpoint: resume_incident says when there is nothing saved (a queued job)
+                return resume_incident(req.run_id, overrides=overrides, on_progress=progress.on_node,
+                                       should_stop=stop)
+            except LookupError:
+                pass
         return run_incident(inputs, overrides=overrides, thread_id=req.run_id, on_progress=progress.on_node,
                             should_stop=stop)[1]
 
@@ -154,8 +157,7 @@ class Jobs:
             self.store.set_status(run_id, "done")
         except Interrupted:
             self.store.set_status(run_id, "interrupted")
-            progress.step = "paused for a restart :double_vertical_bar:"
-            progress.finish_as_is()
+            progress.finish_with("paused for a restart :double_vertical_bar:")
             self._say(api, req, replies.paused_reply(run_id))
         except AccessRefused as exc:
             self.store.set_status(run_id, "failed")
@@ -176,8 +178,8 @@ class Jobs:
         incident = req.incident or "this thread"
         result = build_result(incident, state)
         if result["status"] in ("kept", "no_evidence"):  # nothing published, on purpose: why, and what would help
-            progress.step, text = outcome_reply(result)
-            progress.finish_as_is()
+            step, text = outcome_reply(result)
+            progress.finish_with(step)
             self._say(api, req, text)
             return
         if result["status"] != "failed":

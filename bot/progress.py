@@ -55,9 +55,10 @@ class Progress:
             self.step = "done :white_check_mark:" if ok else "failed :x:"
             self._show()
 
-    def finish_as_is(self) -> None:
-        """Show the current step as the last word (a pause is neither done nor failed)."""
-        with self._lock:
+    def finish_with(self, step: str) -> None:
+        """End on a step of its own (a pause or a deliberate non-publication is neither done nor failed)."""
+        with self._lock:  # on_node writes the step under this lock too
+            self.step = step
             self._show()
 
     def _show(self) -> None:

@@ -42,11 +42,11 @@ def sandbox_overrides(sb: Sandbox) -> dict:
         {} if sb.profile.limits else {"notion_rate": 0.0})  # a sandbox without rate limits needs no pacing
 
 
-def start_sandbox(workspace: str | None, port: int = 0) -> Sandbox:
+def start_sandbox(workspace: str | None, port: int = 0, ports: dict[str, int] | None = None) -> Sandbox:
     ws = load_workspace(workspace) if workspace else None  # a bad file is bad input before any server loads
     from sandbox.server import Sandbox
 
-    return Sandbox(ws, port=port, faults=os.environ.get("POSTMORTEM_SANDBOX_FAULTS")).start()
+    return Sandbox(ws, port=port, ports=ports, faults=os.environ.get("POSTMORTEM_SANDBOX_FAULTS")).start()
 
 
 def _progress(node: str, update: dict) -> None:
@@ -126,14 +126,12 @@ def resume(args) -> int:
         return bad_input(f"no saved runs at {db}")
     from graph.runner import resume_incident, saved_state
     from sandbox.faults import FaultSpecError
-    from sandbox.server import Sandbox
 
     sb = None
     try:
         record = saved_state(args.id).get("sandbox")
         if record:  # a --workspace run: its services lived in a sandbox that ended with the process
-            sb = Sandbox(record["workspace"], ports=record.get("ports"),
-                         faults=os.environ.get("POSTMORTEM_SANDBOX_FAULTS")).start()
+            sb = start_sandbox(record["workspace"], ports=record.get("ports"))
             say(f"postmortem: serving the run's sandbox again from {record['workspace']} (Slack {sb.urls['slack']})")
         state = resume_incident(args.id, overrides=sandbox_overrides(sb) if sb else {}, on_progress=_progress)
         return emit(state.get("incident", ""), args.id, state, None, args.json)

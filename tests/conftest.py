@@ -28,3 +28,10 @@ def make_sandbox():
     yield make
     for sb in started:
         sb.stop()
+
+
+@pytest.fixture
+def sb():
+    """A fresh bundled summer25 sandbox per test, for tests that write to it (modules may define their own `sb`)."""
+    with Sandbox() as sandbox:
+        yield sandbox

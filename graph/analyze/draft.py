@@ -37,8 +37,3 @@ class DraftReport(BaseModel):
     lessons: list[str] = Field(default_factory=list)
     open_questions: list[str] = Field(default_factory=list, description="What the evidence does not answer")
     metrics: DraftMetrics = Field(default_factory=DraftMetrics)
-
-
-# A plain JSON schema (not the class) keeps the request a plain, non-strict chat completion that Ollama and vLLM
-# accept, and lets invalid output come back as a parsing error with the raw message (and its usage) intact.
-DRAFT_SCHEMA = DraftReport.model_json_schema()

@@ -9,7 +9,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_openai import ChatOpenAI
 from pydantic import ValidationError
 
-from graph.analyze.draft import DRAFT_SCHEMA, DraftClaim, DraftMetrics, DraftReport  # noqa: F401 - re-exported
+from graph.analyze.draft import DraftReport
 from graph.analyze.grounding import as_evidence, ground_report, normalize_id
 from graph.analyze.prompts import REPAIR_PROMPT
 from graph.analyze.report import Metrics, Report

@@ -54,18 +54,6 @@ def title_of(page: dict) -> str:
     return ""
 
 
-def find_page(client: Client, parent_id: str, key: str) -> str | None:
-    """The child page whose marker paragraph names this incident."""
-    found = scan(client, parent_id, key)
-    return found.page["id"] if found else None
-
-
-def find_marked(client: Client, parent_id: str, key: str) -> tuple[str, list[str] | None] | None:
-    """(page id, sources its version was made from, None if not recorded) of this incident's page."""
-    found = scan(client, parent_id, key)
-    return (found.page["id"], found.had) if found else None
-
-
 def publish_report(client: Client, blocks: list[dict], title: str, incident_key: str, *,
                    parent_page_id: str | None, new_page: bool = False, made_from: list[str] | None = None,
                    force: bool = False, store: NotionStore | None = None) -> dict:

@@ -36,6 +36,7 @@ class NotionStore:
 
     def __init__(self, path: str | Path, base_url: str, token: str):
         self.path = Path(path)
+        self._ready = False  # schema created; every call used to run the whole script again
         # Entries of one integration on one Notion: another token or a sandbox on another port sees other pages.
         self.scope = hashlib.sha256(f"{base_url}\n{token}".encode()).hexdigest()[:16]
 
@@ -49,7 +50,9 @@ class NotionStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=5)
-            conn.executescript(SCHEMA)
+            if not self._ready:
+                conn.executescript(SCHEMA)
+                self._ready = True
         except (sqlite3.Error, OSError):
             if conn is not None:
                 conn.close()

@@ -175,13 +175,15 @@ class SlackSource:
                 else:
                     ev = self._evidence(ch["id"], m, None, terms)
                     found.setdefault(ev.ref, ev)
-        for thread in side_by_side(lambda t: self.thread(*t, terms), list(dict.fromkeys(threads))):
+        seeded = (seed["channel"], seed["ts"]) if seed and self.may_read(seed["channel"]) else None
+        wanted = list(dict.fromkeys([*threads, *([seeded] if seeded else [])]))  # each thread read once
+        for key, thread in zip(wanted, side_by_side(lambda t: self.thread(*t, terms), wanted), strict=True):
             for ev in thread:
-                found.setdefault(ev.ref, ev)
-        if seed and self.may_read(seed["channel"]):
-            for ev in self.thread(seed["channel"], seed["ts"], terms):
-                ev.matched = True  # the request came from this thread: it is the incident by definition
-                found[ev.ref] = ev
+                if key == seeded:
+                    ev.matched = True  # the request came from this thread: it is the incident by definition
+                    found[ev.ref] = ev
+                else:
+                    found.setdefault(ev.ref, ev)
         return sorted(found.values(), key=lambda e: e.at)
 
     def _search(self, terms: list[str], oldest: float, latest: float, channels: set[str]):

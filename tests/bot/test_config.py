@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 
@@ -12,7 +11,7 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from tests.support import ROOT
-from tests.support.bot import get, wait_until
+from tests.support.bot import free_port, get, wait_until
 
 SLACK_VARS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "PORT")
 GOOD = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "s3cret"}
@@ -61,12 +60,6 @@ def test_app_exits_nonzero_when_slack_rejects_the_token(summer25):
                    "SLACK_API_URL": summer25.env["SLACK_API_URL"]})
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and "invalid_auth" in err and "SLACK_BOT_TOKEN" in err
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_app_serves_http_and_health_then_stops_on_ctrl_c(summer25):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -13,15 +12,9 @@ import urllib.request
 from sandbox.server import Sandbox
 from sandbox.slack.events import SlackDriver
 from tests.support import ROOT
-from tests.support.bot import bot_pages, bot_parents, replies, wait_until
+from tests.support.bot import bot_pages, bot_parents, free_port, replies, wait_until
 
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def healthy(port: int) -> bool:

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from sandbox.server import Sandbox
 from tests.support.bot import bot_pages, request, running_bot, wait_done
 
 SMALL_BUDGET = {"source_budget_s": 1}  # a source that is down fails after one short retry
-
-
-@pytest.fixture
-def sb():
-    with Sandbox() as sandbox:
-        yield sandbox
 
 
 def test_a_request_that_finds_nothing_makes_no_page_and_says_what_was_searched(sb, tmp_path):

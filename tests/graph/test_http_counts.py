@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from graph.http_counts import RunHttp, most
 from sandbox.server import Sandbox
 from tests.support.graph import run_on
@@ -17,12 +15,6 @@ SERVICES = ("slack", "notion", "jira")
 def received(sb: Sandbox) -> dict[str, int]:
     """What the sandbox itself counted at its front door, per service."""
     return {s: sb.stats()[s]["requests"] for s in SERVICES}
-
-
-@pytest.fixture
-def sb():
-    with Sandbox() as sandbox:
-        yield sandbox
 
 
 def test_the_result_counts_exactly_the_requests_each_service_received(sb, tmp_path):

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import copy
 
-import pytest
-
-from sandbox.server import Sandbox
 from tests.support.graph import page_blocks, page_texts, report_pages, run_on
 
 KEPT = ("The existing page was made from Slack, Notion and Jira; this run could not read Jira, so the page was not "
         "updated. Re-run with --force to overwrite.")
 SMALL_BUDGET = {"source_budget_s": 1}  # a source that is down fails after one short retry
-
-
-@pytest.fixture
-def sb():
-    with Sandbox() as sandbox:
-        yield sandbox
 
 
 def snapshot(sb, page_id: str) -> list:

@@ -10,15 +10,8 @@ import pytest
 
 from graph.analyze.grounding_check import check_grounding
 from graph.runner import resume_incident
-from sandbox.server import Sandbox
 from tests.support.graph import page_texts, report_pages, run_on
 from tests.support.stub_openai import StubOpenAI
-
-
-@pytest.fixture
-def sb():
-    with Sandbox() as sandbox:
-        yield sandbox
 
 
 def test_rerun_updates_the_same_page_and_new_makes_another(sb, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import socket
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -110,3 +111,10 @@ def request(drv, channel: str, text: str, user: str = "stefan") -> list[dict]:
     parent = wait_until(lambda: [p for p in bot_parents(drv, channel) if p["ts"] not in seen], what="the parent")[0]
     final_reply(drv, channel, parent["ts"])
     return replies(drv, channel, parent["ts"])
+
+
+def free_port() -> int:
+    """A port nothing listens on now, for a process that must be told its port in advance (PORT=…)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -7,7 +7,6 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import httpx
-import pytest
 
 from graph.configuration import Configuration
 from graph.sources.notion import NotionSource
@@ -31,12 +30,6 @@ def plain(ids) -> set[str]:
 
 def notion_titles(result: dict) -> set[str]:
     return {e["title"] for e in result["evidence"] if e["source"] == "notion"}
-
-
-@pytest.fixture
-def sb():
-    with Sandbox() as sandbox:
-        yield sandbox
 
 
 def test_summer25_takes_at_most_10_notion_requests_then_12_and_still_finds_the_pages_named_only_in_their_body(

@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox.faults import SERVICES
-from sandbox.server import Sandbox
 from tests.support.graph import page_texts, run_on
-
-
-@pytest.fixture
-def sb():
-    with Sandbox() as sandbox:
-        yield sandbox
 
 
 def counts(result: dict) -> dict[str, tuple[str, int]]:
