@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint sandbox demo dev bench requirements clean
+.PHONY: install test lint sandbox demo dev bench eval requirements clean
 
 install: $(STAMP)
 
@@ -27,8 +27,13 @@ browser:
 	if [ "$$CI" = true ]; then echo "error: the browser test needs Chromium in CI" >&2; exit 1; fi; \
 	echo "warning: could not install Chromium; the browser test will be skipped" >&2
 
+# The evaluation corpus runs with the tests: a report that got worse fails CI like a broken test.
 test: install browser
 	$(BIN)/pytest
+	$(BIN)/python eval/run.py
+
+eval: install
+	$(BIN)/python eval/run.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -36,6 +36,9 @@ class Evidence(BaseModel):
     kind: str = Field("message", description="message | reply | page | issue | comment | change")
     matched: bool = Field(False, description="matches the incident's terms itself (not only through a thread/link)")
     score: float = 0.0
+    app: bool = Field(False, description="posted by an app (a monitoring bot, a deploy tool), not a person")
+    context: bool = Field(False, description="read for the incident's time range only (an alert, an ack, a rollout "
+                          "note): no term matched it and no thread or link led to it")
 
     def dedupe_key(self) -> str:
         return f"{self.source}:{self.ref}:{self.kind}:{self.at}:{hash(self.text) & 0xffff}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from langgraph.graph import END, START, StateGraph
 
-from graph.nodes.gather import follow_references, gather_jira, gather_notion, gather_slack, plan
+from graph.nodes.gather import gather_jira, gather_notion, gather_slack, plan
+from graph.nodes.references import follow_references
 from graph.nodes.report import analyze, publish
 from graph.state import InputState, OutputState, State
 

@@ -27,7 +27,7 @@ def priority(ev: Evidence, hot_threads: set[str]) -> float:
 
 
 def rank_and_cap(items: list[Evidence], budget_tokens: int, incident: str = "",
-                 model: str | None = None) -> tuple[list[Evidence], int]:
+                 model: str | None = None, threads: set[tuple[str, str]] | None = None) -> tuple[list[Evidence], int]:
     """Dedupe, keep the most relevant items so that the whole request (prompts, schema, template and these items)
     stays within the budget, return them in time order numbered E1…"""
     unique: dict[tuple, Evidence] = {}
@@ -36,6 +36,7 @@ def rank_and_cap(items: list[Evidence], budget_tokens: int, incident: str = "",
         if k not in unique or ev.matched or ev.score > unique[k].score:
             unique[k] = ev
     hot = {ev.thread_ts or ev.ref.split("/")[-1] for ev in unique.values() if ev.source == "slack" and ev.matched}
+    hot |= {ts for _, ts in threads or ()}  # threads that name the incident together
     ranked = sorted(unique.values(), key=lambda e: (-priority(e, hot), e.at))
     kept, used = [], prompt_tokens(incident, [], model)  # what the request costs before any evidence
     for ev in ranked:

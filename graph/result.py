@@ -29,12 +29,13 @@ def build_result(incident: str, state: dict, error: str | None = None) -> dict:
     redactions = {k: v for k, v in sorted((state.get("redactions") or {}).items()) if v}
     redactor = env_redactor()  # the caller's own copy of the incident text, and error messages, may quote one too
     out = {
-        "version": 1,
+        "version": 1.1,
         "incident": redactor.text(incident),
         "status": status,
         "page": page or None,
         "analyzer": state.get("analyzer", "offline"),
         "window": (state.get("plan") or {}).get("window"),
+        "scope": state.get("scope"),  # terms, window and the incident's core range the evidence was chosen by
         "sources": sources_summary(state),
         "evidence": state.get("evidence", []),
         "report": state.get("report"),

@@ -44,6 +44,7 @@ class State(InputState, total=False):
     people: dict[str, str]  # Slack user id -> display name
     evidence: list[dict]  # ranked, capped, numbered E1…
     dropped: int  # evidence items left out by the token budget
+    scope: dict  # terms, window and the incident's core range the evidence was chosen by (graph/scope.py)
     report: dict  # Report
     analyzer: str  # offline | llm:<model>
     page: dict | None  # {id, url, title, action}
@@ -71,6 +72,7 @@ class OutputState(TypedDict, total=False):
     notion: dict
     jira: dict
     plan: dict
+    scope: dict
     publish_error: str | None
     outcome: dict | None
     log: list[str]

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from datetime import datetime, timedelta
+
+import snowballstemmer
 
 from graph.evidence import iso, parse_iso
 
 STOPWORDS = {
     "a", "an", "the", "and", "or", "of", "on", "in", "at", "to", "for", "with", "is", "was", "were", "incident",
     "postmortem", "post", "mortem", "issue", "problem", "outage", "from", "by", "about", "this", "that",
+    # words that say nothing about which incident: search would return most of the workspace for them
+    "not", "no", "are", "be", "been", "has", "have", "had", "after", "before", "during", "while", "we", "our", "us",
+    "it", "its", "they", "their", "do", "does", "did", "into", "all", "some", "any", "again", "still", "when",
 }
 _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
@@ -51,19 +58,57 @@ def incident_dates(incident: str) -> list[datetime]:
     return out
 
 
-def match_count(text: str, terms: list[str]) -> int:
-    """How many distinct terms the text contains as whole normalised words (or word prefixes for long terms)."""
-    words = set(normalize(text).split())
-    n = 0
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMMING = threading.Lock()  # a snowball stemmer keeps its word in itself: two threads at once corrupt it
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """English stem, as Jira's and Slack's search index words: 'timeouts' and 'timeout' are one word."""
+    with _STEMMING:
+        return _STEMMER.stemWord(word)
+
+
+def terms_in(text: str, terms: list[str]) -> set[str]:
+    """The terms the text contains as whole normalised words, the same word in another form ('timeouts' for
+    'timeout'), or word prefixes for long terms."""
+    joined = normalize(text)
+    # 'Summer 25' is one word (summer25) but 'timeout 504' is two: both readings count.
+    words = set(joined.split()) | set(re.sub(r"([a-z])(\d)", r"\1 \2", joined).split())
+    stems: set[str] | None = None
+    out = set()
     for t in terms:
         if t in words or (len(t) >= 5 and any(w.startswith(t) for w in words)):
-            n += 1
-    return n
+            out.add(t)
+            continue
+        if stems is None:
+            stems = {stem(w) for w in words}
+        if stem(t) in stems:
+            out.add(t)
+    return out
+
+
+def match_count(text: str, terms: list[str]) -> int:
+    return len(terms_in(text, terms))
+
+
+def needed(terms: list[str]) -> int:
+    """How many of the terms a text must name to be about the incident: one of one or two, else half."""
+    return 1 if len(terms) <= 2 else (len(terms) + 1) // 2
 
 
 def is_match(text: str, terms: list[str]) -> bool:
-    need = 1 if len(terms) <= 2 else (len(terms) + 1) // 2
-    return match_count(text, terms) >= need
+    return match_count(text, terms) >= needed(terms)
+
+
+def covers(texts: list[str], terms: list[str]) -> bool:
+    """Whether texts together (a thread, a ticket with its comments) name enough of the terms."""
+    found: set[str] = set()
+    for text in texts:
+        found |= terms_in(text, terms)
+        if len(found) >= needed(terms):
+            return True
+    return False
 
 
 def make_window(now: datetime, since: str | None, until: str | None, lookback_days: int,

@@ -30,10 +30,10 @@ class DraftReport(BaseModel):
     detection: str = Field(description="How and by whom the problem was noticed")
     detection_evidence: list[str] = Field(default_factory=list)
     root_cause: DraftClaim
-    contributing_factors: list[DraftClaim] = Field(default_factory=list)
+    contributing_factors: list[DraftClaim] = Field(default_factory=list, description="Only those the evidence shows")
     resolution: DraftClaim
-    timeline: list[TimelineEvent] = Field(default_factory=list)
+    timeline: list[TimelineEvent] = Field(default_factory=list, description="Key events only, at most 20")
     action_items: list[ActionItem] = Field(default_factory=list)
-    lessons: list[str] = Field(default_factory=list)
+    lessons: list[DraftClaim] = Field(default_factory=list, description="Only lessons the evidence shows, each citing it")
     open_questions: list[str] = Field(default_factory=list, description="What the evidence does not answer")
     metrics: DraftMetrics = Field(default_factory=DraftMetrics)

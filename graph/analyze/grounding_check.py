@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from graph.analyze.grounding import ISO_UTC, RAW_SLACK, RAW_USER_ID, dump, mentions_key
+from graph.analyze.grounding import ISO_UTC, RAW_SLACK, dump, mentions_key
+from graph.analyze.markup import RAW_USER_ID
 from graph.evidence import parse_iso
 
 

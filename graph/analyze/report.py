@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class Claim(BaseModel):
@@ -11,10 +11,21 @@ class Claim(BaseModel):
     verified: bool = Field(True, description="False when no cited evidence supports the claim")
 
 
+KEY_EVENT_KINDS = ("trigger", "first_signal", "alert", "ack", "severity", "diagnosis", "cause_found", "fix_started",
+                   "fix_deployed", "verified", "resolved", "follow_up")
+
+
 class TimelineEvent(BaseModel):
     at: str = Field(description="UTC time copied from the cited evidence item's `at`")
     event: str = Field(description="What happened, in one sentence")
     evidence: list[str] = Field(default_factory=list, description="Evidence ids; the first one gives the time")
+    kind: str | None = Field(None, description="The moment: " + " | ".join(KEY_EVENT_KINDS)
+                             + "; trigger marks a change before the incident that caused it")
+
+
+class Lesson(BaseModel):
+    text: str = Field(description="What the team learned, in one sentence")
+    evidence: list[str] = Field(default_factory=list, description="Ids of the evidence it comes from")
 
 
 class ActionItem(BaseModel):
@@ -46,7 +57,13 @@ class Report(BaseModel):
     resolution: Claim
     timeline: list[TimelineEvent] = Field(default_factory=list)
     action_items: list[ActionItem] = Field(default_factory=list)
-    lessons: list[str] = Field(default_factory=list)
+    lessons: list[Lesson] = Field(default_factory=list)
     open_questions: list[str] = Field(default_factory=list, description="What the evidence does not answer")
     metrics: Metrics = Field(default_factory=Metrics)
     notes: list[str] = Field(default_factory=list, description="How the report was made: analyzer, missing sources")
+
+    @field_validator("lessons", mode="before")
+    @classmethod
+    def _cited_lessons(cls, value):
+        # A checkpoint written before lessons cited evidence (run-result 1.0) resumes as uncited lessons.
+        return [{"text": x, "evidence": []} if isinstance(x, str) else x for x in value or []]

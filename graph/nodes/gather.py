@@ -1,22 +1,18 @@
-"""Graph nodes: plan, the three gathers and follow_references; each returns a partial state update."""
+"""Graph nodes: plan and the three gathers; each returns a partial state update."""
 
 from __future__ import annotations
 
 import functools
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from langchain_core.runnables import RunnableConfig
 
-from graph.analyze.request import prompt_tokens
 from graph.configuration import Configuration
-from graph.evidence import Evidence, SourceResult
+from graph.evidence import SourceResult
 from graph.http_counts import for_config
 from graph.incident_text import check_incident, strip_invisible
-from graph.outcome import no_evidence
-from graph.rank import rank_and_cap
 from graph.redact import MARKER_RE, redact_evidence, redactor_for
-from graph.sources.base import SourceError, find_references
+from graph.sources.base import SourceError
 from graph.sources.jira import JiraSource
 from graph.sources.notion import NotionSource
 from graph.sources.notion import make_client as notion_client
@@ -130,52 +126,3 @@ def gather_notion(state: State, config: RunnableConfig = None) -> dict:
 @timed
 def gather_jira(state: State, config: RunnableConfig = None) -> dict:
     return _gather("jira", state, config)
-
-
-def _known_refs(items: list[Evidence]) -> dict[str, set[str]]:
-    return {
-        "jira": {e.key for e in items if e.source == "jira" and e.key},
-        "notion": {e.ref.replace("-", "") for e in items if e.source == "notion"},
-        "slack": {e.ref for e in items if e.source == "slack"},
-    }
-
-
-@timed
-def follow_references(state: State, config: RunnableConfig = None) -> dict:
-    """Fetch Jira keys, Notion links and Slack permalinks mentioned in the evidence, then rank and cap."""
-    cfg = Configuration.from_runnable_config(config)
-    items = [Evidence(**e) for name in ("slack", "notion", "jira") for e in (state.get(name) or {}).get("items", [])]
-    known, wanted = _known_refs(items), {"jira": set(), "notion": set(), "slack": set()}
-    for ev in items:
-        if ev.matched or ev.thread_ts:
-            for kind, refs in find_references(ev.text).items():
-                wanted[kind] |= refs
-    wanted["slack"] = {r for r in wanted["slack"] if r.split("@")[0] not in known["slack"]}
-    todo = {k: sorted(v - known[k]) for k, v in wanted.items()}
-    todo = {k: v for k, v in todo.items() if v and (state.get(k) or {}).get("status") == "ok"}
-    log, redactor, redactions = [], redactor_for(cfg.redact_patterns), {}
-
-    def fetch(kind: str) -> list[Evidence]:
-        try:
-            return _sources(state, config)[kind]().fetch(todo[kind])
-        except Exception as exc:  # noqa: BLE001 - references are a bonus; the report goes on without them
-            log.append(redactor.text(f"could not follow {kind} references: {exc}"))
-            return []
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        for fetched in pool.map(fetch, list(todo)):
-            found, counts = redact_evidence(fetched, redactor)
-            redactions = {k: redactions.get(k, 0) + counts.get(k, 0) for k in {*redactions, *counts}}
-            for ev in found:
-                ev.score += 5  # referenced from the incident's own discussion
-            items.extend(found)
-    incident = state.get("incident") or state["plan"]["key"]  # as analyze will put it in the prompt
-    kept, dropped = rank_and_cap(items, cfg.token_budget, incident, cfg.openai_model)
-    if dropped:
-        log.append(f"{dropped} lower-ranked evidence items left out to keep the model request within "
-                   f"{cfg.token_budget} tokens")
-    # What the model request made of this evidence costs, counted the same way whether a model is called or not.
-    usage = {"prompt_tokens": prompt_tokens(incident, kept, cfg.openai_model) if kept else 0}
-    out = {"evidence": [e.model_dump() for e in kept], "dropped": dropped, "log": log, "redactions": redactions,
-           "usage": usage}
-    return out if kept else out | {"outcome": no_evidence(state)}  # the graph ends here: no page about nothing

@@ -38,7 +38,7 @@ def analyze(state: State, config: RunnableConfig = None) -> dict:
         with for_config(config).watch_httpx(httpx.Client(), "model") as counted:  # each request, retries included
             res = analyze_llm(incident, evidence, model=cfg.openai_model, api_key=cfg.openai_api_key,
                               base_url=cfg.openai_base_url or None, timeout=max(cfg.http_timeout_s, 60),
-                              http_client=counted)
+                              http_client=counted, names=state.get("people") or {})
         usage = {"llm_calls": res.calls, "input_tokens": res.input_tokens, "output_tokens": res.output_tokens}
         log.extend(res.notes)
         if res.report is not None:
@@ -91,7 +91,7 @@ def publish(state: State, config: RunnableConfig = None) -> dict:
     private = private_channel(state)
     restricted = ((state.get("audience") or {}).get("name") or private) if private else None
     common = {"incident": key, "analyzer": state.get("analyzer", "offline"), "sources": sources,
-              "restricted": restricted, "redactions": state.get("redactions")}
+              "restricted": restricted, "redactions": state.get("redactions"), "scope": state.get("scope")}
     try:
         parent = parent_page(cfg, private)
         if not cfg.notion_token:

@@ -8,6 +8,7 @@ from graph.analyze.report import Claim, Report
 from graph.evidence import Evidence
 from graph.publish.marker import marker_line
 from graph.redact import redaction_summary
+from graph.scope import describe_scope
 
 MAX_TEXT = 2000  # Notion's limit for one rich text item's content
 MAX_ITEMS = 100  # Notion's limit for rich text items in one block
@@ -176,7 +177,7 @@ def restricted_notice(channel_name: str) -> str:
 
 def report_blocks(report: Report, evidence: list[Evidence], *, incident: str, analyzer: str,
                   sources: dict[str, dict], restricted: str | None = None,
-                  redactions: dict[str, int] | None = None) -> list[dict]:
+                  redactions: dict[str, int] | None = None, scope: dict | None = None) -> list[dict]:
     """Every section as native blocks; each claim carries links to the evidence behind it."""
     by_id = {ev.id: ev for ev in evidence}
     cite = {"summary": report.summary_evidence, "impact": report.impact_evidence,
@@ -198,7 +199,8 @@ def report_blocks(report: Report, evidence: list[Evidence], *, incident: str, an
                                                      "None identified.")
     out += heading("Resolution") + block("paragraph", claim_text(report.resolution, by_id))
     out += heading("Action items") + action_todos(report, evidence, by_id)
-    out += heading("Lessons") + bullets([text(x) for x in report.lessons], "None recorded.")
+    out += heading("Lessons") + bullets([text(x.text) + citations(x.evidence, by_id) for x in report.lessons],
+                                        "None recorded.")
     out += heading("Open questions") + bullets([text(x) for x in report.open_questions], "None.")
     out += heading("Metrics") + bullets([text(x) for x in metric_lines(report)], "Not enough timestamps.")
     out += heading("Evidence") + bullets([evidence_line(ev) for ev in evidence], "No evidence was gathered.")
@@ -206,6 +208,8 @@ def report_blocks(report: Report, evidence: list[Evidence], *, incident: str, an
              "Every [E…] link opens its source; running it again for this incident updates this page."
     if redaction_summary(redactions):
         footer += f" {redaction_summary(redactions)}."
+    if describe_scope(scope):
+        footer += f" {describe_scope(scope)}"
     out += [{"object": "block", "type": "divider", "divider": {}}]
     out += block("paragraph", text(footer, italic=True, color="gray"))
     return out + [b for note in report.notes for b in block("paragraph", text(note, italic=True, color="gray"))]

@@ -16,6 +16,7 @@ from graph.publish.blocks import (
     where_label,
 )
 from graph.redact import redaction_summary
+from graph.scope import describe_scope
 from graph.terms import MARKER, incident_key
 
 
@@ -74,7 +75,7 @@ def evidence_md(ev: Evidence) -> str:
 
 def report_markdown(report: Report, evidence: list[Evidence], *, incident: str, analyzer: str,
                     sources: dict[str, dict], page_url: str | None = None, restricted: str | None = None,
-                    redactions: dict[str, int] | None = None) -> str:
+                    redactions: dict[str, int] | None = None, scope: dict | None = None) -> str:
     """The same report the Notion page shows, as Markdown."""
     by_id = {ev.id: ev for ev in evidence}
     out = [f"# {clean_text(report.title)}", "",
@@ -96,7 +97,8 @@ def report_markdown(report: Report, evidence: list[Evidence], *, incident: str, 
          or ["*None identified.*"]),
         ("Resolution", [claim_md(report.resolution, by_id)]),
         ("Action items", actions_md(report, evidence, by_id)),
-        ("Lessons", listing(report.lessons, "None recorded.")),
+        ("Lessons", [f"- {clean_text(x.text)}{cite(x.evidence, by_id)}" for x in report.lessons]
+         or ["*None recorded.*"]),
         ("Open questions", listing(report.open_questions, "None.")),
         ("Metrics", listing(metric_lines(report), "Not enough timestamps.")),
         ("Evidence", [evidence_md(ev) for ev in evidence] or ["*No evidence was gathered.*"]),
@@ -106,5 +108,7 @@ def report_markdown(report: Report, evidence: list[Evidence], *, incident: str, 
     out += ["", "---", f"*Drafted by postmortem ({analyzer}) from {len(evidence)} evidence items.*"]
     if redaction_summary(redactions):
         out.append(f"*{redaction_summary(redactions)}.*")
+    if describe_scope(scope):
+        out.append(f"*{describe_scope(scope)}*")
     out += [f"*{clean_text(note)}*" for note in report.notes]
     return "\n".join(out) + "\n"

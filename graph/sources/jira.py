@@ -31,6 +31,13 @@ def jql_time(text: str, zone: tzinfo = UTC) -> str:
     return parse_iso(text).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
+def _link(link: dict) -> str:
+    other = link.get("outwardIssue") or link.get("inwardIssue") or {}
+    kind = link.get("type") or {}
+    verb = kind.get("outward") if link.get("outwardIssue") else kind.get("inward")
+    return f"{verb or kind.get('name') or 'relates to'} {other['key']}" if other.get("key") else ""
+
+
 def _name(user: dict | None) -> str | None:
     return (user or {}).get("displayName") or (user or {}).get("name")
 
@@ -114,15 +121,19 @@ class JiraSource:
             parts.append(f"Assignee: {_name(f['assignee'])}.")
         if f.get("labels"):
             parts.append("Labels: " + ", ".join(f["labels"]) + ".")
+        links = [_link(x) for x in f.get("issuelinks") or []]
+        if any(links):  # 'relates to SRCH-241': the follow-ups and causes a reviewer opens next
+            parts.append("Links: " + ", ".join(x for x in links if x) + ".")
         parts.append(desc)
         base = " ".join(p for p in parts if p)
-        matched = is_match(base, terms) if terms else False
+        comments = [(c, c.get("body") if isinstance(c.get("body"), str) else " ".join(
+            n.get("text", "") for n in _walk(c.get("body") or {}))) for c in (f.get("comment") or {}).get("comments", [])]
+        # Jira's search reads the comments too: an issue whose discussion names the incident is the incident's.
+        matched = is_match(" ".join([base, *(b for _, b in comments)]), terms) if terms else False
         common = {"source": "jira", "ref": key, "key": key, "title": f.get("summary"), "url": url}
         out = [Evidence(**common, at=jira_time(f["created"]), author=_name(f.get("reporter")), text=base[:3000],
                         kind="issue", matched=matched, score=float(match_count(base, terms)) + 1)]
-        for c in (f.get("comment") or {}).get("comments", []):
-            body = c.get("body") if isinstance(c.get("body"), str) else " ".join(
-                n.get("text", "") for n in _walk(c.get("body") or {}))
+        for c, body in comments:
             out.append(Evidence(**common | {"url": f"{url}?focusedCommentId={c.get('id', '')}"},
                                 at=jira_time(c["created"]), author=_name(c.get("author")),
                                 text=f"{key} comment: {body}"[:2000], kind="comment", matched=matched,

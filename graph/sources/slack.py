@@ -14,7 +14,7 @@ from graph.http_counts import RunHttp
 from graph.sources.base import SourceError
 from graph.sources.parallel import side_by_side
 from graph.sources.retry import Budget, SlackRetryHandler
-from graph.sources.slack_rules import check_channel_names, is_own, own_ids
+from graph.sources.slack_rules import check_channel_names, is_integration, is_own, own_ids
 from graph.sources.slack_search import search_roots
 from graph.terms import is_match, match_count
 
@@ -105,7 +105,7 @@ class SlackSource:
             source="slack", ref=f"{ch_id}/{m['ts']}", channel=self._channels.get(ch_id, ch_id),
             thread_ts=thread_ts, url=url, at=iso(datetime.fromtimestamp(float(m["ts"]), UTC)), author=author,
             text=text, kind="reply" if thread_ts and thread_ts != m["ts"] else "message",
-            matched=is_match(raw, terms), score=float(match_count(text, terms)),
+            matched=is_match(raw, terms), score=float(match_count(text, terms)), app=is_integration(m),
         )
 
     def _listing(self) -> list[dict]:

@@ -46,3 +46,8 @@ def is_own(message: dict, mine: frozenset[str]) -> bool:
     """A message this app posted (its replies, progress lines, "requested by" parents): never evidence, or the next
     report would cite the last one. Other apps' posts (monitoring alerts) carry other ids and stay evidence."""
     return bool(mine) and (message.get("bot_id") in mine or message.get("user") in mine)
+
+
+def is_integration(m: dict) -> bool:
+    """Posted by an app (a monitoring bot, a deploy tool) rather than a person."""
+    return bool(m.get("bot_id")) or m.get("subtype") == "bot_message"

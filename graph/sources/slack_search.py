@@ -7,6 +7,8 @@ import re
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from graph.terms import stem
+
 PER_PAGE = 100  # Slack's maximum
 MAX_PAGES = 10  # per term, newest first: 1,000 matches is far more than one incident's own talk
 _THREAD_IN_LINK = re.compile(r"thread_ts=(\d+\.\d+)")
@@ -14,14 +16,17 @@ _CODE = re.compile(r"([a-z]+)(\d+)")
 
 
 def queries(terms: list[str]) -> list[str]:
-    """What to ask search for each term: the matcher treats "Summer 25" as summer25, so search must ask for both."""
+    """What to ask search for each term: the matcher treats "Summer 25", "INC-231" and "inc231" alike and words by
+    their stem ("timeouts" finds "timeout"), so search must ask for each form."""
     out = []
     for term in terms:
         out.append(term)
         code = _CODE.fullmatch(term)
         if code:
-            out.append(f'"{code.group(1)} {code.group(2)}"')
-    return out
+            out += [f'"{code.group(1)} {code.group(2)}"', f"{code.group(1)}-{code.group(2)}"]
+        elif stem(term) != term and len(stem(term)) >= 4:
+            out.append(stem(term))
+    return list(dict.fromkeys(out))
 
 
 def search_roots(searcher: WebClient, terms: list[str], oldest: float, latest: float,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 
 import snowballstemmer
 
@@ -14,6 +15,7 @@ _TOKEN = re.compile(r"\w+(?:[.'’]\w+)*")
 _QUERY_TOKEN = re.compile(r"[\w*?]+(?:[.'’][\w*?]+)*")
 # Jira indexes English text through Lucene's English analyzer: Porter-family stemming ("caching" -> "cach").
 _STEMMER = snowballstemmer.stemmer("english")
+_STEMMING = threading.Lock()  # the stemmer holds its current word: the server's threads must take turns
 
 
 class Indexed:
@@ -34,7 +36,8 @@ def stem(word: str) -> str:
     """One lower-cased token as Jira indexes it; the possessive "'s" goes first, as in EnglishPossessiveFilter."""
     if word.endswith(("'s", "’s")):
         word = word[:-2]
-    return _STEMMER.stemWord(word)
+    with _STEMMING:
+        return _STEMMER.stemWord(word)
 
 
 def _wildcard(term: str):

@@ -63,10 +63,18 @@ def bot_profile(s: SlackState) -> dict:
             "app_id": s.app_id, "icons": icons, "team_id": s.team.id}
 
 
+def integration_bot_id(s: SlackState, name: str) -> str:
+    return "B" + hashlib.sha1(f"{s.team.id}:{name}".encode()).hexdigest()[:10].upper()
+
+
 def render_message(s: SlackState, c: Chan, m: Msg, in_thread: bool = False) -> dict:
     out = {"type": "message", "user": m.user, "text": m.text, "ts": m.ts, "team": s.team.id}
     if m.bot:
         out.update(bot_id=s.bot_id, app_id=s.app_id, bot_profile=bot_profile(s))
+    elif (author := s.users.get(m.user)) is not None and author.is_bot:
+        out.update(bot_id=integration_bot_id(s, author.name), bot_profile={  # an integration: Datadog, PagerDuty…
+            "id": integration_bot_id(s, author.name), "name": author.real_name or author.name, "deleted": False,
+            "team_id": s.team.id})
     if m.blocks is not None:
         out["blocks"] = m.blocks
     if m.thread_ts:

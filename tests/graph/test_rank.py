@@ -37,11 +37,11 @@ def test_the_request_the_model_receives_stays_within_the_budget_and_is_the_promp
     with StubOpenAI() as stub:
         stub.enqueue_json(ANSWER)
         result = run_on(big, tmp_path, incident="deploy", offline=False,
-                        overrides={"openai_api_key": "sk-test", "openai_base_url": stub.base_url})
+                        overrides={"openai_api_key": "sk-test", "openai_base_url": stub.base_url, "token_budget": 4000})
     assert stub.calls == 1 and result["analyzer"] == "llm:gpt-4o-mini"
     sent = request_tokens(stub.requests[0])
     assert sent == result["usage"]["prompt_tokens"]
-    assert 11_000 < sent <= 12_000  # the budget is what bounds it: far more evidence was found than fits
+    assert 3_000 < sent <= 4_000  # the budget is what bounds it: far more evidence was found than fits
     assert sum(s["items"] for s in result["sources"].values()) > len(result["evidence"]) + 50
 
 

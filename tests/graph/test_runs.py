@@ -45,7 +45,8 @@ def test_gathers_run_concurrently(sb, tmp_path):
     result = run_on(sb, tmp_path, events=events)
     t = result["timings_s"]
     gathers = t["gather_slack"] + t["gather_notion"] + t["gather_jira"]
-    assert t["total"] < gathers, t  # sequential gathering could not be faster than the sum of the three
+    others = sum(v for k, v in t.items() if k not in ("total", "gather_slack", "gather_notion", "gather_jira"))
+    assert t["total"] - others < gathers, t  # sequential gathering could not be faster than the sum of the three
     order = [node for node, _ in events]
     assert order[0] == "plan" and set(order[1:4]) == {"gather_slack", "gather_notion", "gather_jira"}
 
@@ -105,7 +106,7 @@ def test_cli_json_contract_and_exit_codes(tmp_path):
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
-    assert result["version"] == 1 and result["status"] == "published" and set(result["sources"]) == {
+    assert result["version"] == 1.1 and result["status"] == "published" and set(result["sources"]) == {
         "slack", "notion", "jira"}
     assert check_grounding(result) == []
     assert "Slack:" in proc.stderr  # progress goes to stderr, not into the JSON

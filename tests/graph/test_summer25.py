@@ -50,11 +50,14 @@ def test_no_distractors_and_no_private_channel(run):
     assert "WINTER25 promo planning" not in text
 
 
-def test_timeline_has_the_five_moments_at_their_true_times(run):
+def test_timeline_has_the_key_moments_at_their_true_times(run):
     _, result = run
-    at = [t["at"] for t in result["report"]["timeline"]]
-    assert [t for t in at if t in KEY_MOMENTS] == KEY_MOMENTS
-    assert at == sorted(at)
+    rows = result["report"]["timeline"]
+    at = [t["at"] for t in rows]
+    # reported, reproduced, cause found, fixed; the ownership question (09:08:19) is evidence, not a moment
+    moments = [m for m in KEY_MOMENTS if m != "2025-08-04T09:08:19Z"]
+    assert [t for t in at if t in KEY_MOMENTS] == moments
+    assert at == sorted(at) and len(rows) <= 20 and all(t["kind"] for t in rows)
 
 
 def test_root_cause_mentions_the_inactive_code(run):

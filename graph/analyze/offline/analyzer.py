@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from graph.analyze.offline.cause import find_root_cause
 from graph.analyze.offline.cues import (
     OWNERSHIP_A,
     OWNERSHIP_Q,
@@ -15,52 +16,48 @@ from graph.analyze.offline.cues import (
     shorten,
     strip_interjection,
 )
+from graph.analyze.offline.detection import describe_resolution, describe_start
 from graph.analyze.offline.findings import (
-    NOT_ESTABLISHED,
     describe_detection,
     find_contributing,
     find_detection,
     find_impact,
     find_resolution,
-    find_root_cause,
     symptom_sentences,
 )
-from graph.analyze.offline.items import Tickets, build_action_items, build_timeline, read_tickets, thread_ids
+from graph.analyze.offline.items import Tickets, build_action_items, read_tickets, thread_ids
+from graph.analyze.offline.lessons import find_lessons
+from graph.analyze.offline.moments import Moments, key_moments
+from graph.analyze.offline.quote import NOT_ESTABLISHED
 from graph.analyze.report import Claim, Metrics, Report
 from graph.evidence import Evidence
 
 OFFLINE_NOTE = "Drafted without a language model (offline analyzer): wording is taken from the evidence."
-LESSONS = {
-    "ownership": "A step without a named owner gets assumed done by everyone; every manual step needs a named owner.",
-    "process": "Manual checklist steps need a check that they actually happened, such as a smoke test or an alert.",
-    "cache": "Caches can keep serving the failure after the fix; plan cache expiry or a purge into the resolution.",
-    "earlier": "Customers noticed before the team did; support signals should reach the owning team sooner.",
-}
 
 
 def analyze_offline(incident: str, evidence: list[Evidence]) -> Report:
     """Build the report from the evidence alone; the same input always gives the same report."""
     items = sorted((make_item(e, i) for i, e in enumerate(evidence)), key=Item.sort_key)
     det = find_detection(items, incident)
+    tickets = read_tickets(items, det.dt if det else None)
+    key = tickets.incident.e.key if tickets.incident else None
+    first = key_moments(items, key, None).start  # the first signal, before the cause is known
+    det = first or det
     since = det.dt if det else None
-    tickets = read_tickets(items, since)
-    incident_ids = {it.e.id for it in items if tickets.incident and it.e.key == tickets.incident.e.key}
+    incident_ids = {it.e.id for it in items if key and it.e.key == key}
     core = thread_ids(items, det) | incident_ids
-    detection, detection_ids, earlier = describe_detection(det, items)
     follow_keys = {it.e.key for it in tickets.follow_ups if it.e.key}
     root = find_root_cause(items, since, core, follow_keys)
-    themed = find_contributing(items, follow_keys, set(root.evidence[:1]), since)
-    resolution, fixed = find_resolution(items, since, tickets.done)
+    by_id = {it.e.id: it for it in items}
+    moments = key_moments(items, key, by_id.get(root.evidence[0]) if root.evidence else None)
+    # Factors and lessons from the incident's own days: a planning note from weeks before is not one.
+    recent = [it for it in items if since is None or (it.dt is not None and it.dt >= since - timedelta(days=1))]
+    themed = find_contributing(recent, follow_keys, set(root.evidence[:1]), since, tickets=items)
+    resolution, fixed = describe_resolution(moments, tickets.done) or find_resolution(items, since, tickets.done)
     impact, impact_ids, counted = find_impact(items, since)
-    metrics = compute_metrics(det, fixed, tickets)
-    decisive = {*detection_ids[:1], *root.evidence[:1], *resolution.evidence[:1], *impact_ids[:1]}
-    decisive |= {it.e.id for it in (tickets.incident, tickets.done) if it is not None}
-    core |= {it.e.id for it in tickets.follow_ups}
-    window = (det.dt - timedelta(days=1), (fixed.dt if fixed and fixed.dt else det.dt) + timedelta(days=1)) \
-        if det and det.dt else None
-    timeline = build_timeline(items, decisive, core, window)
-    if metrics.started is None and timeline:
-        metrics.started = timeline[0].at
+    metrics = moment_metrics(compute_metrics(det, fixed, tickets), moments)
+    detection, detection_ids, earlier = describe_start(moments, items) if moments.start else \
+        describe_detection(det, items)
     actions = build_action_items(items, tickets)
     title = make_title(incident, tickets, det)
     return Report(
@@ -70,8 +67,7 @@ def analyze_offline(incident: str, evidence: list[Evidence]) -> Report:
         impact=impact, impact_evidence=impact_ids,
         detection=detection, detection_evidence=detection_ids,
         root_cause=root, contributing_factors=[claim for _, claim in themed], resolution=resolution,
-        timeline=timeline, action_items=actions,
-        lessons=[LESSONS[t] for t in (*(name for name, _ in themed), *(["earlier"] if earlier else [])) if t in LESSONS],
+        timeline=moments.rows, action_items=actions, lessons=find_lessons(recent),
         open_questions=open_questions(items, det, root, resolution, counted, earlier, bool(actions)),
         metrics=metrics, notes=[OFFLINE_NOTE],
     )
@@ -91,6 +87,27 @@ def compute_metrics(det: Item | None, fixed: Item | None, tickets: Tickets) -> M
         if det is not None and det.dt is not None:
             m.time_to_resolve_s = int((end.dt - det.dt).total_seconds())
     return m
+
+
+def moment_metrics(m: Metrics, moments: Moments) -> Metrics:
+    """Started at the first signal, detected at the first alert, ack or declaration after it, resolved when it was
+    resolved (else fixed): the times of the timeline's own rows."""
+    start = moments.start
+    if start is None:
+        return m
+    # A person reporting it is the team knowing; an app's signal is known once alerted, acked or declared.
+    seen = [moments.picked[k] for k in ("alert", "ack", "severity") if k in moments.picked
+            and moments.picked[k].dt >= start.dt]
+    detected = min(seen, key=Item.sort_key) if seen and start.e.app else start
+    end = moments.picked.get("resolved") or moments.picked.get("fix_deployed")
+    out = Metrics(started=start.e.at, detected=detected.e.at)
+    out.time_to_detect_s = int((detected.dt - start.dt).total_seconds())
+    if end is not None and end.dt >= start.dt:
+        out.resolved = end.e.at
+        out.time_to_resolve_s = int((end.dt - start.dt).total_seconds())
+    elif m.resolved and m.time_to_resolve_s is not None and m.time_to_resolve_s >= 0:
+        out.resolved, out.time_to_resolve_s = m.resolved, None
+    return out
 
 
 def make_title(incident: str, tickets: Tickets, det: Item | None) -> str:

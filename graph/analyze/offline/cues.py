@@ -16,16 +16,18 @@ def _rx(*phrases: str) -> re.Pattern[str]:
 SYMPTOM = _rx("invalid", "errors?", "fail(?:s|ed|ing|ure|ures)?", "rejected", "broken", "not working", "doesn'?t work",
               "does not work", "down", "outage", "can'?t", "cannot", "unable", "spike", "5\\d\\d", "timeouts?",
               "crash(?:es|ed|ing)?", "not loading")
-ROOT_STRONG = _rx("root cause", "caused by", "the cause", "due to")
+ROOT_STRONG = _rx("root cause", "caused by", "the cause", "due to", "(?<!root )cause:", "cause as far as we can tell",
+                  "found it", "culprit", "this change caused", "the reason", "(?:which|that|this) is why", "that'?s why", "broke")
 ROOT = _rx("because", "never", "inactive", "not activated", "not active", "not enabled", "wasn'?t", "was not",
            "weren'?t", "missed", "misconfigured", "misconfiguration", "forgot", "forgotten", "expired", "disabled",
-           "typo", "regression", "bug")
+           "typo", "regression", "bug", "without", "instead of", "which meant", "led to", "resulted in", "ended up",
+           "so (?:the|it|every|all|each|02:30|any)")
 RESOLVED = _rx("fixed", "fix deployed", "deployed (?:a |the )?fix", "activated", "resolved", "rolled back", "reverted",
                "hotfix(?:ed)?", "working now", "works now", "works again", "working again", "works for", "mitigated",
                "restored", "back to normal", "go(?:es)? through")
 IMPACT = _rx("customers?", "users?", "affected", "tickets?", "orders?", "revenue", "failed", "attempts", "lost",
              "abandoned", "checkouts", "sessions", "refunds?", "complaints?")
-QUANTITY = re.compile(r"[~≈]\s?\d[\d,.]*k?\b(?!:)|\b\d[\d,.]*k?\s+(?:[a-z-]+\s+){0,2}(?:customers|users|orders|tickets"
+QUANTITY = re.compile(r"[€$£]\s?\d[\d,.]*k?|\b\d[\d,.]*\s?%|[~≈]\s?\d(?:[\d,.]*\d)?k?\b(?!:)|(?<![\w-])\d(?:[\d,.]*\d)?k?\s+(?:[a-z-]+\s+){0,2}(?:customers|users|orders|tickets"
                       r"|attempts|checkouts|requests|sessions|accounts|people|emails|uses|redemptions)\b", re.I)
 # Contributing-factor themes, in the order they are reported; a sentence joins the theme it hits most.
 THEMES: dict[str, re.Pattern[str]] = {

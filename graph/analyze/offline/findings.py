@@ -1,21 +1,19 @@
-"""Offline analyzer sections found by cue phrases: detection, root cause, contributing factors, resolution, impact."""
+"""Offline analyzer sections found by cue phrases: detection, contributing factors, resolution, impact (the root
+cause is graph/analyze/offline/cause.py)."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
 
+from graph.analyze.offline.cause import root_score, theme_of
 from graph.analyze.offline.cues import (
     ACTION,
     EARLIER,
-    FILED,
     IMPACT,
     META_ACTION,
     QUANTITY,
     RESOLVED,
-    ROOT,
-    ROOT_STRONG,
-    SOURCE_RANK,
     SYMPTOM,
     THEMES,
     Item,
@@ -24,32 +22,11 @@ from graph.analyze.offline.cues import (
     positive,
     strip_interjection,
 )
+from graph.analyze.offline.quote import NOT_ESTABLISHED, after, attribute, source_first, when, who
 from graph.analyze.report import Claim
 from graph.terms import incident_dates
 
-NOT_ESTABLISHED = "Not established from the evidence."
-
-
-def who(it: Item) -> str:
-    return it.e.author or "someone"
-
-
-def when(it: Item) -> str:
-    return it.dt.strftime("%Y-%m-%d %H:%M UTC") if it.dt else it.e.at
-
-
-def attribute(it: Item, text: str) -> str:
-    """'Quote (Author, 2025-08-04 09:07 UTC).': who said it and when, after the words taken from the evidence."""
-    text = text.strip().rstrip(".")
-    return f"{text[:1].upper()}{text[1:]} ({who(it)}, {when(it)})."
-
-
-def _rank(it: Item) -> tuple:
-    return (SOURCE_RANK.get(it.e.source, 3), *it.sort_key())
-
-
-def _after(it: Item, since: datetime | None) -> bool:
-    return since is None or (it.dt is not None and it.dt >= since)
+DURATION = re.compile(r"\b\d{1,2}:\d{2}\s?[-–]\s?\d{1,2}:\d{2}\b|\b\d+\s?(?:min(?:utes)?|h(?:ours?)?)\b", re.I)
 
 
 def symptom_sentences(it: Item) -> list[str]:
@@ -60,7 +37,7 @@ def find_detection(items: list[Item], incident: str) -> Item | None:
     """The earliest message or ticket reporting a symptom, preferring items that name the incident themselves."""
     dates = incident_dates(incident)
     floor = min(dates) - timedelta(days=1) if dates else None
-    found = [it for it in items if it.e.kind in ("message", "reply", "issue", "comment") and _after(it, floor)
+    found = [it for it in items if it.e.kind in ("message", "reply", "issue", "comment") and after(it, floor)
              and symptom_sentences(it)]
     found = [it for it in found if it.e.matched] or found
     return min(found, key=Item.sort_key, default=None)
@@ -82,46 +59,8 @@ def describe_detection(det: Item | None, items: list[Item]) -> tuple[str, list[s
     return text, ids, earlier
 
 
-def theme_of(sentence: str) -> tuple[str | None, int]:
-    counts = [(cue_count(rx, sentence), -i, name) for i, (name, rx) in enumerate(THEMES.items())]
-    n, _, name = max(counts)
-    return (name, n) if n else (None, 0)
-
-
-def root_score(sentence: str) -> int:
-    if sentence.endswith("?") or len(sentence.split()) < 4 or positive(RESOLVED, sentence) or ACTION.search(sentence) or FILED.search(sentence):
-        return 0
-    strong, score = cue_count(ROOT_STRONG, sentence), 2 * cue_count(ROOT_STRONG, sentence) + cue_count(ROOT, sentence)
-    # A sentence that is mostly about ownership, cache or process is a contributing factor, not the cause.
-    return score if strong or score > theme_of(sentence)[1] else 0
-
-
-def _cue_words(sentences: list[str]) -> set[str]:
-    return {m.lower() for s in sentences for rx in (ROOT_STRONG, ROOT) for m in rx.findall(s)}
-
-
-def find_root_cause(items: list[Item], since: datetime | None, core: set[str], skip_keys: set[str]) -> Claim:
-    """The item stating the cause most plainly after detection; others naming the same cue words back it."""
-    found = []
-    for it in items:
-        usable = it.e.kind != "change" and _after(it, since) and not (it.e.key and it.e.key in skip_keys)
-        sents = [s for s in it.sents if root_score(s)] if usable else []
-        if sents:
-            # First-hand messages outrank write-ups, which retell (and may be an earlier draft of this report).
-            score = sum(root_score(s) for s in sents) * (0.5 if it.e.kind == "page" else 1) + 0.5 * (it.e.id in core)
-            found.append((-score, _rank(it), it, sents))
-    if not found:
-        return Claim(text=NOT_ESTABLISHED, evidence=[], verified=False)
-    found.sort(key=lambda f: f[:2])
-    _, _, best, sents = found[0]
-    words = _cue_words(sents)
-    also = [f[2].e.id for f in found[1:] if _cue_words(f[3]) & words][:2]
-    text = attribute(best, " ".join(strip_interjection(s) for s in sents[:2]))
-    return Claim(text=text, evidence=[best.e.id, *also], verified=True)
-
-
 def find_contributing(items: list[Item], skip_keys: set[str], skip_ids: set[str],
-                      since: datetime | None) -> list[tuple[str, Claim]]:
+                      since: datetime | None, tickets: list[Item] | None = None) -> list[tuple[str, Claim]]:
     """One (theme, claim) per theme (ownership, process, monitoring, cache), quoting the sentence hitting it hardest.
 
     A matching ticket that existed before the incident without an assignee backs the ownership theme."""
@@ -134,8 +73,8 @@ def find_contributing(items: list[Item], skip_keys: set[str], skip_ids: set[str]
                 continue
             name, n = theme_of(s)
             if name:
-                buckets[name].append((-n, len(s.split()) < 8, _rank(it), it, s))
-    unowned = [it for it in items if it.e.kind == "issue" and it.e.matched and it.e.key not in skip_keys
+                buckets[name].append((-n, len(s.split()) < 8, source_first(it), it, s))
+    unowned = [it for it in tickets or items if it.e.kind == "issue" and it.e.matched and it.e.key not in skip_keys
                and since is not None and it.dt is not None and it.dt < since and issue_fields(it.e.text)["unassigned"]]
     claims = []
     for name, found in buckets.items():
@@ -153,7 +92,7 @@ def find_contributing(items: list[Item], skip_keys: set[str], skip_ids: set[str]
 
 def find_resolution(items: list[Item], since: datetime | None, done: Item | None) -> tuple[Claim, Item | None]:
     """The first fix after detection; the incident ticket's move to Done backs it or stands in for it."""
-    found = [it for it in items if it.e.kind not in ("page", "change") and _after(it, since)
+    found = [it for it in items if it.e.kind not in ("page", "change") and after(it, since)
              and any(positive(RESOLVED, s) and not s.endswith("?") for s in it.sents)]
     if not found and done is None:
         return Claim(text=NOT_ESTABLISHED, evidence=[], verified=False), None
@@ -174,12 +113,15 @@ def find_impact(items: list[Item], since: datetime | None) -> tuple[str, list[st
     """The sentence that best states impact (numbers first), plus the items repeating its numbers."""
     found = []
     for it in items:
-        if it.e.kind == "change" or not _after(it, since):
+        if it.e.kind == "change" or not after(it, since):
             continue
         for s in it.sents:
             qty, words = QUANTITY.findall(s), cue_count(IMPACT, s)
             if (qty or words) and not s.endswith("?"):
-                found.append((-(3 * bool(qty) + words), _rank(it), it, s, qty))
+                # Who, how many, how long: a summary naming several numbers and a duration beats one remark.
+                score = 2 * min(len(qty), 4) + words + 3 * bool(re.search(r"\bimpact\b", s, re.I)) + 2 * bool(
+                    DURATION.search(s)) - 2 * it.e.app  # a person's summary beats a bot's counter
+                found.append((-score, source_first(it), it, s, qty))
     if not found:
         return NOT_ESTABLISHED, [], False
     found.sort(key=lambda f: f[:2])
@@ -188,3 +130,4 @@ def find_impact(items: list[Item], since: datetime | None) -> tuple[str, list[st
     also = [f[2].e.id for f in found[1:] if numbers & {n for q in f[4] for n in re.findall(r"\d[\d,.]*", q)}]
     ids = list(dict.fromkeys([best.e.id, *also]))[:3]
     return attribute(best, strip_interjection(sentence)), ids, bool(qty)
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graph.analyze.grounding import ground_report
 from graph.analyze.grounding_check import check_grounding
-from graph.analyze.report import ActionItem, Claim, Metrics, Report, TimelineEvent
+from graph.analyze.report import ActionItem, Claim, Lesson, Metrics, Report, TimelineEvent
 from tests.support.samples import EVIDENCE
 
 
@@ -73,17 +73,28 @@ def test_timeline_events_without_valid_citation_are_removed_and_rest_sorted():
     assert any("Campaign launched" in n for n in notes)
 
 
-def test_claims_without_valid_citations_are_marked_unverified():
+def test_root_cause_and_resolution_without_valid_citations_are_marked_unverified():
     report, notes = grounded(
         root_cause=Claim(text="A DNS outage.", evidence=["E99"]),
         resolution=Claim(text="Activated.", evidence=["E3"]),
-        contributing_factors=[Claim(text="No owner.", evidence=[]), Claim(text="Inactive.", evidence=["E2"])],
     )
     assert report.root_cause.verified is False and report.root_cause.evidence == []
     assert report.resolution.verified is True
-    assert [c.verified for c in report.contributing_factors] == [False, True]
     assert any("root cause" in n and "unverified" in n for n in notes)
-    assert any("contributing factor 1" in n for n in notes)
+
+
+def test_factors_and_lessons_without_valid_citations_are_dropped_with_a_note():
+    report, notes = grounded(
+        contributing_factors=[Claim(text="No owner.", evidence=[]), Claim(text="Inactive.", evidence=["E2"]),
+                              Claim(text="DNS was flaky.", evidence=["E99"])],
+        lessons=[Lesson(text="Launch steps need owners.", evidence=["e2", "E42"]), "An uncited lesson."],
+    )
+    assert [(c.text, c.evidence, c.verified) for c in report.contributing_factors] == [("Inactive.", ["E2"], True)]
+    assert report.lessons == [Lesson(text="Launch steps need owners.", evidence=["E2"])]
+    assert "Dropped a contributing factor that cites no evidence: No owner." in notes
+    assert "Dropped a contributing factor that cites no evidence: DNS was flaky." in notes
+    assert "Dropped a lesson that cites no evidence: An uncited lesson." in notes
+    assert any("E42" in n and "lesson 1" in n for n in notes)
 
 
 def test_jira_keys_kept_only_when_evidence_mentions_them():
@@ -104,13 +115,13 @@ def test_raw_slack_markup_is_replaced_everywhere():
         summary="<@U07MIKE01> fixed it after <!here> in <#C0MKTOPS1|marketing-ops>, see <https://x.test/p|the page>",
         resolution=Claim(text="<@U07MIKE01|mike> activated the code; <@U0UNKNOWN> confirmed", evidence=["E3"]),
         action_items=[ActionItem(text="Own activation", owner="<@U07MIKE01>", evidence=["E3"])],
-        lessons=["Ask <!subteam^S123|@oncall> early; U07MIKE01 knows the CMS"],
+        lessons=[Lesson(text="Ask <!subteam^S123|@oncall> early; U07MIKE01 knows the CMS", evidence=["E3"])],
     )
     out, notes = ground_report(report, EVIDENCE, names)
     assert out.summary == "Mike Baptiste fixed it after @here in #marketing-ops, see the page (https://x.test/p)"
     assert out.resolution.text == "Mike Baptiste activated the code; unknown user confirmed"
     assert out.action_items[0].owner == "Mike Baptiste"
-    assert out.lessons == ["Ask @oncall early; Mike Baptiste knows the CMS"]
+    assert [x.text for x in out.lessons] == ["Ask @oncall early; Mike Baptiste knows the CMS"]
     assert "<" not in out.model_dump_json()
     assert any("Slack" in n for n in notes)
 
@@ -211,9 +222,13 @@ def test_check_grounding_checks_evidence_itself():
 def test_grounding_twice_changes_nothing_more():
     messy = make_report(
         root_cause=Claim(text="x", evidence=["E99"]),
-        timeline=[TimelineEvent(at="2025-08-29T10:00:00Z", event="x", evidence=["E1"])],
+        timeline=[TimelineEvent(at="2025-08-29T10:00:00Z", event="x", evidence=["E1"], kind="Fix deployed")],
+        action_items=[ActionItem(text="Add an alert", owner="Jordan Vance", evidence=["E3"])],
+        lessons=["uncited"],
     )
     once, notes = ground_report(messy, EVIDENCE)
     twice, again = ground_report(once, EVIDENCE)
     assert notes and again == []
     assert twice == once
+    assert len(once.open_questions) == 1 and once.timeline[0].kind == "fix_deployed"
+

@@ -30,16 +30,17 @@ GOOD = {
     "detection": "Customers reported it; Stefan raised it in #marketing-ops.",
     "detection_evidence": ["E1"],
     "root_cause": {"text": "The code was created in the CMS but never activated.", "evidence": ["E2"]},
-    "contributing_factors": [{"text": "The activation step had no named owner.", "evidence": []}],
+    "contributing_factors": [{"text": "The code was set up but never toggled live.", "evidence": ["E2"]}],
     "resolution": {"text": "Mike Baptiste activated the code.", "evidence": ["E3"]},
     "timeline": [
-        {"at": "2025-08-04T09:08:46Z", "event": "Mike activated the code", "evidence": ["E3"]},
-        {"at": "2025-08-04T09:07:22Z", "event": "Stefan reported Invalid Code errors", "evidence": ["E1"]},
+        {"at": "2025-08-04T09:08:46Z", "event": "Mike activated the code", "evidence": ["E3"], "kind": "fix_deployed"},
+        {"at": "2025-08-04T09:07:22Z", "event": "Stefan reported Invalid Code errors", "evidence": ["E1"],
+         "kind": "first_signal"},
     ],
     "action_items": [
         {"text": "Alert when a live campaign's code is inactive", "owner": None, "jira": "ENG-88", "evidence": ["E3"]}
     ],
-    "lessons": ["Manual launch steps need an owner."],
+    "lessons": [{"text": "A code set up in the CMS is not live until someone toggles it.", "evidence": ["E2"]}],
     "open_questions": ["Who owned the activation step?"],
     "metrics": {"started": "E1", "detected": "E1", "resolved": "E3"},
 }
@@ -74,7 +75,10 @@ def test_good_answer_gives_a_grounded_report_and_real_usage(stub):
     assert result.report.metrics.resolved == "2025-08-04T09:08:46Z"
     assert result.report.metrics.time_to_resolve_s == 84
     assert result.report.action_items[0].jira == "ENG-88"
-    assert result.report.contributing_factors[0].verified is False
+    assert [e.kind for e in result.report.timeline] == ["first_signal", "fix_deployed"]
+    assert [(c.evidence, c.verified) for c in result.report.contributing_factors] == [(["E2"], True)]
+    assert [(x.text, x.evidence) for x in result.report.lessons] == [(GOOD["lessons"][0]["text"], ["E2"])]
+    assert not any("Dropped" in n for n in result.notes)
     evidence = [e.model_dump() for e in EVIDENCE]
     assert check_grounding({"evidence": evidence, "report": result.report.model_dump()}) == []
 

@@ -10,18 +10,30 @@ from graph.evidence import parse_iso
 from tests.support.summer25_evidence import INCIDENT_TITLE, by_author_at, cited_ids, slack, summer25
 
 
-def test_the_five_key_thread_moments_are_in_the_timeline_at_their_exact_times_in_order():
+def test_the_timeline_is_the_key_moments_each_once_at_its_exact_time_in_order():
     evidence = summer25()
     report = analyze_offline("summer25", evidence)
-    moments = ["2025-08-04T09:07:22Z", "2025-08-04T09:07:38Z", "2025-08-04T09:07:47Z", "2025-08-04T09:08:19Z",
-               "2025-08-04T09:08:46Z"]
+    kinds = {t.kind: t for t in report.timeline}
+    assert kinds["first_signal"].at == "2025-08-04T09:07:22Z" and "Invalid Code" in kinds["first_signal"].event
+    assert kinds["first_signal"].event.startswith("First signal: Stefan Ortiz:")
+    assert kinds["cause_found"].evidence[0] == by_author_at(evidence, "2025-08-04T09:07:47Z")
+    assert "inactive" in kinds["cause_found"].event
+    fixes = [t for t in report.timeline if t.kind == "fix_deployed"]
+    assert fixes[0].evidence[0] == by_author_at(evidence, "2025-08-04T09:08:46Z")  # Mike activated it
+    assert kinds["resolved"].at == "2025-08-04T09:30:00Z" and "MKT-151 moved to Done" in kinds["resolved"].event
+    # the ownership question at 09:08:19 is no moment ("I thought that was done" fixed nothing)
+    assert "2025-08-04T09:08:19Z" not in {t.at for t in report.timeline}
     times = [t.at for t in report.timeline]
-    assert [t for t in times if t in moments] == moments
-    assert times == sorted(times, key=parse_iso)
-    first = next(t for t in report.timeline if t.at == moments[0])
-    assert first.event.startswith("Stefan Ortiz:") and "Invalid Code" in first.event
-    lea = next(t for t in report.timeline if t.at == moments[2])
-    assert lea.evidence == [by_author_at(evidence, moments[2])] and "inactive" in lea.event
+    assert times == sorted(times, key=parse_iso) and len(times) <= 20 and all(t.kind for t in report.timeline)
+
+
+def test_follow_up_tickets_filed_together_are_one_row_citing_each():
+    evidence = summer25()
+    report = analyze_offline("summer25", evidence)
+    rows = [t for t in report.timeline if t.kind == "follow_up"]
+    assert len(rows) == 1
+    keys = {next(e.key for e in evidence if e.id == i) for i in rows[0].evidence}
+    assert {"ENG-88", "MKT-152"} <= keys
 
 
 def test_every_timeline_time_is_its_cited_evidence_time_and_every_cited_id_exists():
@@ -33,16 +45,14 @@ def test_every_timeline_time_is_its_cited_evidence_time_and_every_cited_id_exist
         assert event.at == known[event.evidence[0]].at
 
 
-def test_timeline_skips_chit_chat_and_unrelated_noise_but_keeps_tickets_and_the_write_up():
+def test_timeline_skips_chit_chat_and_unrelated_noise_but_keeps_the_incident_ticket():
     report = analyze_offline("summer25", summer25())
     events = " | ".join(t.event for t in report.timeline)
     assert "thanks!" not in events.lower()
     assert "warmup" not in events and "Brand guidelines" not in events
     assert "Stefan Ortiz opened MKT-151: SUMMER25 promo code rejected at checkout" in events
     assert "MKT-151 moved to Done" in events
-    assert "created the Notion page \"Promo Code Error – July 25 Launch Campaign\"" in events
-    write_up = next(t.event for t in report.timeline if t.at == "2025-08-04T09:52:44Z")
-    assert "MKT-151 is the incident ticket" in write_up and "notion.so" not in write_up
+    assert "notion.so" not in events
 
 
 def test_root_cause_quotes_the_inactive_code_and_cites_lea():
@@ -62,6 +72,7 @@ def test_resolution_cites_mike_and_the_incident_ticket_closing():
     assert report.resolution.verified and report.resolution.evidence[0] == mike
     assert done in report.resolution.evidence
     assert "Activated it in the CMS" in report.resolution.text
+    assert "Verified:" in report.resolution.text and "Customer reports have stopped" in report.resolution.text
 
 
 def test_impact_detection_and_contributing_factors_come_from_the_evidence():
@@ -74,8 +85,12 @@ def test_impact_detection_and_contributing_factors_come_from_the_evidence():
     assert "nobody was assigned" in factors and "cach" in factors.lower()
     assert "MKT-142 (Activate SUMMER25 promo code before launch) had no assignee" in factors
     assert report.title == INCIDENT_TITLE
-    assert any("named owner" in lesson for lesson in report.lessons)
     assert not any("How many customers" in q for q in report.open_questions)
+    # lessons only where the evidence states one, each citing it: summer25's talk states none (its "we should …"
+    # are action items), so there is no list of stock lessons
+    known = {e.id for e in evidence}
+    assert all(lesson.evidence and set(lesson.evidence) <= known for lesson in report.lessons)
+    assert not any("cache" in lesson.text.lower() for lesson in report.lessons)
 
 
 def test_action_items_are_the_follow_up_tickets_with_owners_and_chat_duplicates_merged():
@@ -105,9 +120,10 @@ def test_chat_action_without_a_ticket_becomes_an_item_without_an_owner():
 def test_metrics_take_detection_and_resolution_times_from_the_evidence():
     report = analyze_offline("summer25", summer25())
     m = report.metrics
+    # a person reported it: the team knew at once; resolved when the incident ticket closed
     assert (m.started, m.detected, m.resolved) == ("2025-08-04T09:07:22Z", "2025-08-04T09:07:22Z",
-                                                   "2025-08-04T09:08:46Z")
-    assert m.time_to_resolve_s == 84
+                                                   "2025-08-04T09:30:00Z")
+    assert m.time_to_detect_s == 0 and m.time_to_resolve_s == 1358
 
 
 def test_same_evidence_gives_the_same_report_whatever_the_input_order():
@@ -166,6 +182,7 @@ def test_timeline_is_capped_and_keeps_the_decisive_moments():
     for n, e in enumerate(evidence, 1):
         e.id = f"E{n}"
     report = analyze_offline("summer25", evidence)
-    assert len(report.timeline) <= 25
+    assert len(report.timeline) <= 20
     times = {t.at for t in report.timeline}
     assert {"2025-08-04T09:07:22Z", "2025-08-04T09:07:47Z", "2025-08-04T09:08:46Z", "2025-08-04T09:30:00Z"} <= times
+    assert sum("customer ticket number" in t.event for t in report.timeline) <= 3  # not a dump of the 40

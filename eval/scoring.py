@@ -1,0 +1,64 @@
+"""Score one run result against its gold file: evidence recall and distractors, key events, root cause, grounding."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from gold import SOURCES, Gold
+
+from graph.analyze.grounding_check import check_grounding
+from graph.evidence import parse_iso
+
+EVENT_SLACK_S = 120  # a timeline row within two minutes of a gold moment covers it
+
+
+def _norm(source: str, ref: str) -> str:
+    return ref.replace("-", "").lower() if source == "notion" else ref
+
+
+def found_refs(result: dict) -> dict[str, set[str]]:
+    """The refs of a result's evidence per source; a Jira comment or status change counts as its issue."""
+    out: dict[str, set[str]] = {s: set() for s in SOURCES}
+    for ev in result.get("evidence") or []:
+        if ev.get("source") in out:
+            ref = (ev.get("key") or ev["ref"]) if ev["source"] == "jira" else ev["ref"]
+            out[ev["source"]].add(_norm(ev["source"], ref))
+    return out
+
+
+def _covered(at: datetime, rows: list[datetime]) -> bool:
+    return any(abs((r - at).total_seconds()) <= EVENT_SLACK_S for r in rows)
+
+
+def _has_term(text: str, term: str) -> bool:
+    return re.search(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", text) is not None
+
+
+def score(result: dict, gold: Gold) -> dict:
+    got = found_refs(result)
+    want = [(s, r) for s in SOURCES for r in gold.must_find[s]]
+    avoid = [(s, r) for s in SOURCES for r in gold.must_not_find[s]]
+    missed = [gold.labels[r] for s, r in want if _norm(s, r) not in got[s]]
+    kept = [gold.labels[r] for s, r in avoid if _norm(s, r) in got[s]]
+    report = result.get("report") or {}
+    rows = []
+    for row in report.get("timeline") or []:
+        try:
+            rows.append(parse_iso(row["at"]))
+        except (KeyError, ValueError):
+            continue
+    uncovered = [f"{e['kind']} {e['at']:%H:%M}" for e in gold.key_events if not _covered(e["at"], rows)]
+    root = report.get("root_cause") or {}
+    text = (root.get("text") or "").lower()
+    root_ok = bool(root.get("verified")) and all(any(_has_term(text, t) for t in g) for g in gold.root_cause_terms)
+    lessons = report.get("lessons") or []
+    bare = [x for x in lessons if not isinstance(x, dict) or not x.get("evidence")]
+    return {
+        "incident": gold.name, "status": result.get("status"),
+        "recall": 1 - len(missed) / len(want) if want else 1.0, "missed": missed,
+        "distractors": len(kept) / len(avoid) if avoid else 0.0, "kept": kept,
+        "key_events": 1 - len(uncovered) / len(gold.key_events) if gold.key_events else 1.0, "uncovered": uncovered,
+        "timeline_rows": len(rows), "root_cause": root_ok, "root_cause_text": root.get("text") or "",
+        "grounding": check_grounding(result), "bare_lessons": len(bare),
+    }

@@ -1,0 +1,27 @@
+"""Cue phrases shared by the gatherers and the offline analyzer: a change being made, a first sign of trouble."""
+
+from __future__ import annotations
+
+import re
+
+
+def phrases(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.I)
+
+
+# A change being made: the rollout, config push or migration that may have set the incident off.
+CHANGE = phrases(r"deploy(?:ed|ing)?", r"rolling out", r"roll(?:ed)? out", r"rollout", r"releas(?:e|ed|ing)",
+                 r"merged", r"shipp(?:ed|ing)", r"migrat\w*", r"terraform apply", r"apply(?:ing)?", r"applied",
+                 r"upgrad\w*", r"set \S+ to", r"go-?live", r"went live", r"going live", r"rotat\w*",
+                 r"made \S+ public", r"cut ?over", r"live since", r"is live", r"switched", r"bump(?:ed)?",
+                 r"config(?:uration)? change\w*")
+# A first report of trouble: a symptom, or something noticed that should not be there.
+SYMPTOM = phrases(r"(?:throwing|seeing|getting|lots of|many|more) errors?", r"errors? (?:on|in|for|at|when|spik\w*|rising)",
+                  r"\d+(?:\.\d+)?% errors?", r"fail(?:s|ed|ing|ures?)", r"down", r"outage", r"time ?outs?", r"timed out",
+                  r"timing out", r"[45]\d\d", r"(?:high|higher) latency", r"latency (?:spik\w*|up|climb\w*|high)", r"slow", r"stuck", r"not (?:arriving|working|loading)", r"never (?:comes?|arrives?)",
+                  r"missing", r"complain\w*", r"broken", r"can'?t", r"cannot", r"unable", r"spike", r"drop\w*",
+                  r"wrong", r"twice", r"charged", r"offline", r"never loads?", r"won'?t load", r"blank",
+                  r"asking why",
+                  r"customers? (?:are |keep )?(?:asking|saying|report\w*|writing in|calling|complain\w*)")
+# Something noticed that should not be there: a first sign only when it is about the incident's own subject.
+NOTICED = phrases(r"unknown", r"unexpected", r"weird", r"strange", r"anyone else", r"is it just me", r"suspicious", r"something(?:'s| is)? (?:off|up|wrong)", r"is (?:the site|it) ok")
