@@ -42,13 +42,20 @@ def score(result: dict, gold: Gold) -> dict:
     missed = [gold.labels[r] for s, r in want if _norm(s, r) not in got[s]]
     kept = [gold.labels[r] for s, r in avoid if _norm(s, r) in got[s]]
     report = result.get("report") or {}
-    rows = []
+    at_by_id = {ev.get("id"): ev.get("at") for ev in result.get("evidence") or []}
+    rows, moments = [], []  # row times; and every time a row stands for (its own and its cited items')
     for row in report.get("timeline") or []:
         try:
             rows.append(parse_iso(row["at"]))
         except (KeyError, ValueError):
             continue
-    uncovered = [f"{e['kind']} {e['at']:%H:%M}" for e in gold.key_events if not _covered(e["at"], rows)]
+        moments.append(rows[-1])
+        for ref in row.get("evidence") or []:  # a row merging several items describes each of their moments
+            try:
+                moments.append(parse_iso(at_by_id[ref]))
+            except (KeyError, TypeError, ValueError):
+                continue
+    uncovered = [f"{e['kind']} {e['at']:%H:%M}" for e in gold.key_events if not _covered(e["at"], moments)]
     root = report.get("root_cause") or {}
     text = (root.get("text") or "").lower()
     root_ok = bool(root.get("verified")) and all(any(_has_term(text, t) for t in g) for g in gold.root_cause_terms)

@@ -31,6 +31,7 @@ class Evidence(BaseModel):
     key: str | None = None
     url: str
     at: str = Field(description="UTC ISO-8601 time it was written")
+    edited: str | None = Field(None, description="notion: when the page was last edited (UTC ISO-8601)")
     author: str | None = None
     text: str
     kind: str = Field("message", description="message | reply | page | issue | comment | change")

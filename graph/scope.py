@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from graph.evidence import Evidence, iso, parse_iso
+from graph.signals import CHANGE_NAME
 from graph.sources.base import find_references
 from graph.terms import covers, match_count
 
@@ -149,10 +150,28 @@ def in_scope(items: list[Evidence], scope: Scope, terms: list[str]) -> tuple[lis
         elif t is not None and t > hi:
             ok = strong or (ev.matched and (ev.source == "notion" or ev.kind == "issue"
                                             or channel_id(ev) in scope.channels))
-        else:  # before: set-up naming the incident, or a page about it
-            ok = strong and (ev.source == "notion" or (t is not None and t >= scope.start - LEAD_IN))
+        else:  # before: set-up naming the incident, or an older page about it that was worked on around it
+            ok = strong and t is not None and (t >= scope.start - LEAD_IN or _edited(ev) >= scope.start - LEAD_IN)
         (keep if ok else out).append(ev)
     return keep, out
+
+
+def _edited(ev: Evidence) -> datetime:
+    try:
+        return parse_iso(ev.edited) if ev.edited else datetime.min.replace(tzinfo=UTC)
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+
+
+def change_names(items: list[Evidence], most: int = 3) -> list[str]:
+    """Versions and pull requests the incident's own evidence keeps naming ("2.14.0", "#1187"): the change that set it
+    off is announced under the same name, often days before."""
+    counts: dict[str, int] = {}
+    for ev in items:
+        for name in set(CHANGE_NAME.findall(ev.text)):
+            counts[name] = counts.get(name, 0) + 1
+    named = sorted((n for n, c in counts.items() if c >= 2), key=lambda n: (-counts[n], n))
+    return named[:most]
 
 
 def linked_refs(items: list[Evidence]) -> set[str]:

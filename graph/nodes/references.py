@@ -14,9 +14,8 @@ from graph.nodes.gather import _sources, timed
 from graph.outcome import no_evidence
 from graph.rank import rank_and_cap
 from graph.redact import redact_evidence, redactor_for
-from graph.scope import Scope, find_scope, hot_threads, in_scope, linked_refs, thread_of
+from graph.scope import Scope, change_names, find_scope, hot_threads, in_scope, linked_refs, thread_of
 from graph.sources.base import find_references
-from graph.sources.slack_context import read_context
 from graph.state import State
 from graph.terms import incident_dates
 
@@ -36,7 +35,7 @@ def _add(items: list[Evidence], more: list[Evidence]) -> list[Evidence]:
     return items + [e for e in more if e.dedupe_key() not in seen]
 
 
-def widen(state: State, config: RunnableConfig | None, items: list[Evidence], scope: Scope, log: list[str],
+def widen(state: State, source, items: list[Evidence], scope: Scope, log: list[str],
           redactor) -> tuple[list[Evidence], dict]:
     """The range's talk in the incident's channels (alerts, acks, rollout notes) that no term matched."""
     if scope.start is None or (state.get("slack") or {}).get("status") != "ok":
@@ -45,8 +44,7 @@ def widen(state: State, config: RunnableConfig | None, items: list[Evidence], sc
     try:
         known = {e.ref for e in items if e.source == "slack"}
         latest = parse_iso(state["plan"]["window"]["latest"])
-        found = read_context(_sources(state, config)["slack"](), scope.channels, scope.start, scope.end, people, known,
-                             latest)
+        found = source("slack").around(scope.channels, scope.start, scope.end, people, known, latest)
     except Exception as exc:  # noqa: BLE001 - context is a bonus; the report goes on without it
         log.append(redactor.text(f"could not read the incident's channels around its range: {exc}"))
         return items, {}
@@ -62,6 +60,26 @@ def widen(state: State, config: RunnableConfig | None, items: list[Evidence], sc
     return _add(items, found), dict(counts)
 
 
+def announced_changes(state: State, source, items: list[Evidence], scope: Scope, log: list[str], redactor,
+                      redactions: dict) -> list[Evidence]:
+    """The rollout notes of the versions and PRs the incident's evidence keeps naming, from before its range."""
+    names = change_names(items)
+    if scope.start is None or not names or (state.get("slack") or {}).get("status") != "ok":
+        return []
+    try:
+        found = source("slack").naming(names, parse_iso(state["plan"]["window"]["oldest"]), scope.start)
+    except Exception as exc:  # noqa: BLE001 - a bonus, like the references
+        log.append(redactor.text(f"could not look for the changes named {', '.join(names)}: {exc}"))
+        return []
+    known = {e.ref for e in items if e.source == "slack"}
+    found, counts = redact_evidence([e for e in found if e.ref not in known], redactor)
+    for k, v in counts.items():
+        redactions[k] = redactions.get(k, 0) + v
+    for ev in found:
+        ev.score = CONTEXT_SCORE
+    return found
+
+
 @timed
 def follow_references(state: State, config: RunnableConfig = None) -> dict:
     """Scope the evidence to the incident's range, widen it there, fetch what it links to, then rank and cap."""
@@ -71,7 +89,14 @@ def follow_references(state: State, config: RunnableConfig = None) -> dict:
     incident = state.get("incident") or state["plan"]["key"]  # as analyze will put it in the prompt
     terms = state["plan"]["terms"]
     scope = find_scope(items, terms, incident_dates(incident), state["plan"].get("seed_thread"))
-    items, redactions = widen(state, config, items, scope, log, redactor)
+    factories, made = _sources(state, config), {}
+
+    def source(kind: str):  # one client per source for this node: widening and links share its session and names
+        if kind not in made:
+            made[kind] = factories[kind]()
+        return made[kind]
+
+    items, redactions = widen(state, source, items, scope, log, redactor)
     items, left_out = in_scope(items, scope, terms)
     linked = linked_refs(items)  # what the incident's own evidence links to comes back, wherever it lies
     back = [e for e in left_out if (e.key if e.source == "jira" else e.ref.replace("-", "")) in linked
@@ -90,7 +115,7 @@ def follow_references(state: State, config: RunnableConfig = None) -> dict:
 
     def fetch(kind: str) -> list[Evidence]:
         try:
-            return _sources(state, config)[kind]().fetch(todo[kind])
+            return source(kind).fetch(todo[kind])
         except Exception as exc:  # noqa: BLE001 - references are a bonus; the report goes on without them
             log.append(redactor.text(f"could not follow {kind} references: {exc}"))
             return []
@@ -102,6 +127,7 @@ def follow_references(state: State, config: RunnableConfig = None) -> dict:
             for ev in found:
                 ev.score += 5  # referenced from the incident's own discussion
             items.extend(found)
+    items += announced_changes(state, source, items, scope, log, redactor, redactions)
     kept, dropped = rank_and_cap(items, cfg.token_budget, incident, cfg.openai_model, hot_threads(items, terms))
     if dropped:
         log.append(f"{dropped} lower-ranked evidence items left out to keep the model request within "

@@ -56,7 +56,8 @@ class NotionSource:
     def _evidence(self, page: dict, text: str, terms: list[str], names: dict[str, str | None]) -> Evidence:
         title = title_of(page)
         return Evidence(source="notion", ref=page["id"], title=title, url=page.get("url", ""),
-                        at=iso(parse_iso(page["created_time"])), author=names.get(_author_id(page)),
+                        at=iso(parse_iso(page["created_time"])), edited=iso(parse_iso(page["last_edited_time"])),
+                        author=names.get(_author_id(page)),
                         text=(title + "\n" + text)[:MAX_TEXT], kind="page", matched=is_match(title + " " + text, terms),
                         score=float(match_count(title + " " + text, terms)))
 

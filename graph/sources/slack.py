@@ -14,8 +14,9 @@ from graph.http_counts import RunHttp
 from graph.sources.base import SourceError
 from graph.sources.parallel import side_by_side
 from graph.sources.retry import Budget, SlackRetryHandler
+from graph.sources.slack_context import read_context
 from graph.sources.slack_rules import check_channel_names, is_integration, is_own, own_ids
-from graph.sources.slack_search import search_roots
+from graph.sources.slack_search import announced, search_roots
 from graph.terms import is_match, match_count
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -192,6 +193,22 @@ class SlackSource:
             return None if channels else []
         searcher = make_client(self.cfg, self.cfg.slack_user_token, self.budget, self.http)
         return search_roots(searcher, terms, oldest, latest, channels)
+
+    def around(self, home: set[str], start: datetime, end: datetime, people: set[str], known: set[str],
+               latest: datetime | None = None) -> list[Evidence]:
+        """What the incident's channels said around its range without the words typed (graph/sources/slack_context)."""
+        return read_context(self, home, start, end, people, known, latest)
+
+    def naming(self, names: list[str], oldest: datetime, latest: datetime) -> list[Evidence]:
+        """Changes announced under these names (a version, a PR) before the incident, found by search (user tokens
+        only; none without): the rollout note of the release its cause names, however long before."""
+        if not names or not self.cfg.slack_user_token:
+            return []
+        self._prepare()
+        public = {ch["id"] for ch in self._readable_channels() if ch["id"] not in (self._private or set())}
+        searcher = make_client(self.cfg, self.cfg.slack_user_token, self.budget, self.http)
+        return [ev for ev in announced(searcher, names, oldest.timestamp(), latest.timestamp(), public, self)
+                if ev is not None]
 
     def fetch(self, refs: list[str]) -> list[Evidence]:
         """Messages named by permalink refs 'CHANNEL/TS[@THREAD_TS]', with their threads."""

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from graph.evidence import Evidence
 from graph.signals import CHANGE, NOTICED, SYMPTOM
 from graph.sources.parallel import side_by_side
 from graph.sources.slack_rules import is_integration, is_own
+
+if TYPE_CHECKING:  # the source calls this module; it is its friend, reading its plumbing
+    from graph.sources.slack import SlackSource
 
 MAX_CHANNELS = 12  # the home channels plus the likeliest alert, deploy and support channels: not a crawl
 # Channels where alerts, pages, rollouts and customers' first reports land, by name, topic or purpose.
@@ -55,7 +59,7 @@ def wanted(m: dict, home: bool, alerting: bool, author: str | None, people: set[
     return "keep" if at <= start + AFTER and trouble else None
 
 
-def read_context(source, home: set[str], start: datetime, end: datetime, people: set[str],
+def read_context(source: SlackSource, home: set[str], start: datetime, end: datetime, people: set[str],
                  known: set[str], latest: datetime | None = None) -> list[Evidence]:
     """What the incident's channels and the alert, deploy and support channels hold from the hours before its first
     matched words to its last (see `wanted`), with threads, marked as context. Threads of `known` refs (CHANNEL/TS)

@@ -7,6 +7,7 @@ import re
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from graph.signals import CHANGE
 from graph.terms import stem
 
 PER_PAGE = 100  # Slack's maximum
@@ -55,3 +56,25 @@ def search_roots(searcher: WebClient, terms: list[str], oldest: float, latest: f
             if not matches or page >= int(paging.get("pages") or 1) or float(matches[-1]["ts"]) < oldest:
                 break
     return list(roots)
+
+
+def announced(searcher: WebClient, names: list[str], oldest: float, latest: float, channels: set[str], source):
+    """Evidence (marked as context) for each top-level message in `channels` between the two times that names one of
+    `names` and announces a change; nothing when search is refused."""
+    seen: set[str] = set()
+    for name in names:
+        try:
+            data = searcher.search_messages(query=name, count=PER_PAGE, sort="timestamp", sort_dir="desc").data
+        except (SlackApiError, OSError):
+            return
+        for match in (data.get("messages") or {}).get("matches", []):
+            ch_id = (match.get("channel") or {}).get("id")
+            ref = f"{ch_id}/{match['ts']}"
+            if ch_id not in channels or not oldest <= float(match["ts"]) < latest or ref in seen:
+                continue
+            if name not in match.get("text", "") or not CHANGE.search(match.get("text", "")):
+                continue
+            seen.add(ref)
+            ev = source._evidence(ch_id, match, None, [])
+            ev.context = True
+            yield ev

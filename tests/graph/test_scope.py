@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.evidence import Evidence, parse_iso
-from graph.scope import describe_scope, find_scope, in_scope
+from graph.scope import change_names, describe_scope, find_scope, in_scope
 from graph.terms import incident_dates, is_match, match_count
 
 TERMS = ["zap9", "checkout"]
@@ -69,6 +69,7 @@ def test_set_up_naming_the_incident_just_before_it_stays_a_word_shared_elsewhere
     chatter = msg("2025-08-01T12:00:00Z", "the checkout line at lunch was long", channel="C0RANDOM1")
     plan = page("Q3 planning", "2025-03-01T09:00:00Z", "checkout redesign ideas")  # shares one word
     about = page("ZAP9 launch plan", "2025-03-01T09:00:00Z", "the ZAP9 code at checkout")  # names it fully
+    about.edited = "2025-08-02T09:00:00Z"
     items = [setup, chatter, plan, about, *NOW]
     kept, out = in_scope(items, find_scope(items, TERMS, [], None), TERMS)
     assert {setup.ref, about.ref} <= refs(kept)
@@ -100,3 +101,20 @@ def test_too_little_to_go_on_leaves_everything_in_and_says_no_range():
     assert scope.start is None and kept == items and out == []
     assert scope.summary(TERMS, None)["core_range"] is None
     assert "own range" not in describe_scope(scope.summary(TERMS, None))
+
+
+def test_an_older_page_naming_the_incident_stays_only_if_it_was_worked_on_around_it():
+    plan = page("ZAP9 launch plan", "2025-07-01T09:00:00Z", "the ZAP9 code at checkout")
+    plan.edited = "2025-08-03T19:00:00Z"  # the launch checklist, edited the evening before
+    old = page("ZAP9 checkout review (July)", "2025-07-01T09:00:00Z", "the ZAP9 code at checkout failed")
+    old.edited = "2025-07-02T10:00:00Z"  # a review of another episode, untouched since
+    items = [plan, old, *NOW]
+    kept, out = in_scope(items, find_scope(items, TERMS, [], None), TERMS)
+    assert plan.ref in refs(kept) and refs(out) == {old.ref}
+
+
+def test_the_change_names_its_evidence_keeps_repeating_are_what_to_look_for():
+    items = [msg("2025-08-04T12:00:00Z", "ZAP9 checkout broke after 2.3.1, see #4521"),
+             msg("2025-08-04T12:05:00Z", "rolling back 2.3.1 (PR #4521 reverted)"),
+             msg("2025-08-04T12:06:00Z", "node 10.2.3.4 is fine, #12 is unrelated")]
+    assert change_names(items) == ["#4521", "2.3.1"]

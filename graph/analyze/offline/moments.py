@@ -17,6 +17,7 @@ from graph.signals import SYMPTOM
 from graph.terms import STOPWORDS, stem
 
 MAX_ROWS = 20
+EXTRA_PER_KIND = 3  # rows beyond the first of each kind: a fourth "verified" adds less than a first "diagnosis"
 MERGE = timedelta(minutes=3)  # items of the same kind this close describe one moment (a message and its ticket note)
 FOLLOW_UPS = timedelta(hours=1)  # follow-up tickets filed together make one row
 GAP = timedelta(hours=12)  # as graph/scope.py: further apart is another episode
@@ -80,7 +81,7 @@ def find_trigger(items: list[Item], kinds: dict[str, list[str]], start: Item, ca
         shared = sum(1 if w.isalpha() else 2 for w in common)  # a version, PR or ticket shared counts double
         near = start.dt - it.dt <= timedelta(hours=2)
         if shared >= 2 or (near and not closed):
-            found.append((shared, it.sort_key(), it))
+            found.append((shared, it.sort_key(), it))  # most named by the cause, then the latest before the signal
     return max(found, key=lambda f: f[:2])[2] if found else None
 
 
@@ -175,12 +176,14 @@ def key_moments(items: list[Item], incident_key: str | None, cause: Item | None)
                      if it.e.id not in used and it.dt >= floor
                      for k in [("diagnosis" if kinds[it.e.id][0] == "first_signal" else kinds[it.e.id][0])]
                      if k in rank), key=lambda x: x[:3])
-    done = out.at("resolved")
+    done, per_kind = out.at("resolved"), {}
     for _, _, _, it, kind in extras:
         if len(rows) >= MAX_ROWS:
             break
-        # After it was resolved only the follow-ups are still the incident's story.
-        if it.e.id not in used and (done is None or it.dt <= done or kind == "follow_up"):
+        # After it was resolved only the follow-ups are still the incident's story; no kind crowds out the others.
+        if it.e.id not in used and (done is None or it.dt <= done or kind == "follow_up") and \
+                per_kind.get(kind, 0) < EXTRA_PER_KIND:
+            per_kind[kind] = per_kind.get(kind, 0) + 1
             add(it, kind)
     rows.sort(key=lambda r: r[0].sort_key())
     out.rows = [TimelineEvent(at=head.e.at, event=f"{LABELS[kind]}: {event_text(head)}", kind=kind,

@@ -71,3 +71,30 @@ def test_the_timeline_reads_like_the_incident(result):
     assert rows["fix_deployed"]["at"] == "2025-08-04T12:20:00Z"
     metrics = result["report"]["metrics"]
     assert metrics["started"] == "2025-08-04T11:45:00Z" and metrics["time_to_detect_s"] == 0
+
+
+def release_workspace() -> dict:
+    """The release named by the cause was announced five days before the incident, in a channel nobody mentions."""
+    data = workspace()
+    data["slack"]["channels"].append({"name": "releases", "messages": [
+        {"at": "2025-07-30T09:00:00Z", "user": "ana", "text": "ledger-svc 4.7.2 is rolling out to prod today"},
+        {"at": "2025-07-31T09:00:00Z", "user": "ana", "text": "ledger-svc 4.7.3 is rolling out to prod today"}]})
+    thread = data["slack"]["channels"][0]["messages"][2]["replies"]
+    thread.insert(1, {"at": "2025-08-04T12:01:00Z", "user": "bo", "text": "root cause: ledger-svc 4.7.2 drops the "
+                      "card network id, so ZAP9 payments fail validation"})
+    thread.insert(2, {"at": "2025-08-04T12:01:30Z", "user": "ana", "text": "confirmed, 4.7.2 it is"})
+    return data
+
+
+def test_the_release_the_cause_names_is_found_by_search_however_long_before_and_is_the_trigger(make_sandbox,
+                                                                                               tmp_path):
+    sb = make_sandbox(release_workspace())
+    result = run_on(sb, tmp_path, incident="zap9 checkout")
+    got = texts(result)
+    note = got["ledger-svc 4.7.2 is rolling out to prod today"]
+    assert note["context"] and "ledger-svc 4.7.3 is rolling out to prod today" not in got  # not named by the cause
+    trigger = next(t for t in result["report"]["timeline"] if t["kind"] == "trigger")
+    assert trigger["at"] == "2025-07-30T09:00:00Z"
+    # without a search token the name cannot be looked for: the report says less, but nothing breaks
+    walked = run_on(sb, tmp_path, incident="zap9 checkout", overrides={"slack_user_token": ""})
+    assert "ledger-svc 4.7.2 is rolling out to prod today" not in texts(walked) and walked["status"] == "updated"
