@@ -16,7 +16,7 @@ CHANGE = phrases(r"deploy(?:ed|ing|s)?", r"rolling out", r"roll(?:s|ed)? out", r
                  r"upgrad\w*", r"set \S+ to", r"go-?live", r"went live", r"going live", r"rotat\w*",
                  r"made \S+ public", r"cut ?over", r"live since", r"is live", r"switched", r"bump(?:ed)?",
                  r"config(?:uration)? change\w*", r"(?:is|are) now (?:public|live|on|enabled|open|private)",
-                 r"made public", r"went public", r"published", r"launched")
+                 r"made public", r"went public", r"published", r"launched", r"promot(?:ed|ing) to", r"synced")
 # Names of a change that a cause statement points back to: a version, a pull request.
 CHANGE_NAME = re.compile(r"(?<![\w.#-])(?:v?\d+\.\d+\.\d+|#\d{2,6})(?![\w.-])")
 # A first report of trouble: a symptom, or something noticed that should not be there.

@@ -41,7 +41,7 @@ def analyze_offline(incident: str, evidence: list[Evidence]) -> Report:
     det = find_detection(items, incident)
     tickets = read_tickets(items, det.dt if det else None)
     key = tickets.incident.e.key if tickets.incident else None
-    first = key_moments(items, key, None).start  # the first signal, before the cause is known
+    first = key_moments(items, key, []).start  # the first signal, before the cause is known
     det = first or det
     since = det.dt if det else None
     incident_ids = {it.e.id for it in items if key and it.e.key == key}
@@ -49,7 +49,7 @@ def analyze_offline(incident: str, evidence: list[Evidence]) -> Report:
     follow_keys = {it.e.key for it in tickets.follow_ups if it.e.key}
     root = find_root_cause(items, since, core, follow_keys)
     by_id = {it.e.id: it for it in items}
-    moments = key_moments(items, key, by_id.get(root.evidence[0]) if root.evidence else None)
+    moments = key_moments(items, key, [by_id[i] for i in root.evidence if i in by_id])
     # Factors and lessons from the incident's own days: a planning note from weeks before is not one.
     recent = [it for it in items if since is None or (it.dt is not None and it.dt >= since - timedelta(days=1))]
     themed = find_contributing(recent, follow_keys, set(root.evidence[:1]), since, tickets=items)

@@ -34,12 +34,14 @@ FIX_STARTED = _rx(r"rolling back", r"roll(?:ing)? back (?:to|now)", r"reverting"
 FIX_DEPLOYED = _rx(r"rolled back", r"reverted", r"rollback (?:is )?(?:done|complete\w*|finished)",
                    r"fix(?:ed)? (?:is )?(?:deployed|out|live|merged)", r"deployed", r"applied", r"re-?added",
                    r"restored", r"(?:is|are) back", r"synced", r"imported", r"revoked", r"rotated", r"terminated",
-                   r"deactivated", r"(?:is|now) on", r"turned on", r"enabled", r"activated", r"hotfix(?:ed)?",
+                   r"deactivated", r"(?:is|now) on", r"turned on", r"enabled", r"activated",
+                   r"hotfix(?:ed)? (?:is )?(?:deployed|out|live|shipped)",
                    r"rule is back", r"submitted", r"backfill(?:ed)? (?:done|finished)", r"finished")
 VERIFIED = _rx(r"recovered", r"back to normal", r"looks? good", r"(?:error|5xx|failure) (?:rate|ratio) (?:is )?"
                r"(?:down|back|dropping)", r"confirm(?:ed|s)", r"working again", r"works (?:again|now)",
-               r"all green", r"healthy", r"verified", r"normal again", r"stable", r"it held", r"clean run",
-               r"stopped", r"dropping", r"getting their", r"match(?:es)?", r"verif\w*", r"no (?:new|more|successful)")
+               r"all green", r"healthy", r"verified", r"verification", r"normal again", r"it held", r"clean run",
+               r"(?:errors?|alerts?|reports?|tickets?|complaints?) (?:have |has )?stopped", r"(?:\w+ )?(?:is|are) dropping",
+               r"getting their", r"match(?:es)? (?:again|now|\w+ within)", r"no (?:new|more|successful)")
 RESOLVED = _rx(r"resolved", r"resolving", r"all clear", r"clos(?:ing|ed) (?:the )?(?:incident|sev\d?)",
                r"mark(?:ing|ed) (?:\w+ )?resolved", r"incident (?:is )?over")
 FOLLOW_UP = _rx(r"follow-?ups?", r"action items?", r"filed", r"post-?mortem", r"retro(?:spective)?")
@@ -47,6 +49,8 @@ TROUBLE = _rx(r"fail(?:s|ed|ing)", r"broken", r"down", r"outage", r"can'?t", r"c
               r"wrong", r"complain\w*", r"timing out", r"timed out")
 
 HEALTHY = _rx(r"passed", r"green", r"healthy", r"flat", r"normal", r"fine", r"looks? good")
+
+PROPOSAL = _rx(r"propos\w*", r"suggest\w*", r"should we", r"option [a-z1-9]", r"plan(?:ning)? to", r"shall we")
 
 LABELS = {"trigger": "Trigger", "first_signal": "First signal", "alert": "Alert", "ack": "Acknowledged",
           "severity": "Severity", "diagnosis": "Diagnosis", "cause_found": "Cause found", "fix_started": "Fix started",
@@ -85,6 +89,8 @@ def kinds_of(it: Item, incident_key: str | None) -> list[str]:
            if (rx.search(said) if kind == "cause_found" else positive(rx, said))]
     if "cause_found" in out:  # a statement of the cause explains; it is not the fix or its check
         out = [k for k in out if k not in ("fix_started", "fix_deployed", "verified")]
+    if PROPOSAL.search(said):  # "proposing a rollback" decides a fix; it does not deploy one
+        out = [k for k in out if k not in ("fix_deployed", "verified")]
     if ACK.search(text) and len(text.split()) <= 20:
         out.insert(0, "ack")
     # A rollout note naming what its canary watches ("error rate + latency") reports no trouble.

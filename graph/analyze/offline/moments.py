@@ -66,13 +66,13 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in WORD.findall(text)}
 
 
-def find_trigger(items: list[Item], kinds: dict[str, list[str]], start: Item, cause: Item | None) -> Item | None:
+def find_trigger(items: list[Item], kinds: dict[str, list[str]], start: Item, causes: list[Item]) -> Item | None:
     """The change before the first signal that the cause statement points at (shares its names: a release, a PR, a
     ticket), else the latest change just before it; a linked ticket closing counts as its change."""
-    told = _words(" ".join(s for s in cause.sents)) if cause is not None else set()
+    told = _words(" ".join(s for cause in causes for s in cause.sents))
     found = []
     for it in items:
-        if it.dt is None or not (start.dt - TRIGGER_BEFORE <= it.dt < start.dt) or it is cause:
+        if it.dt is None or not (start.dt - TRIGGER_BEFORE <= it.dt < start.dt) or it in causes:
             continue
         closed = it.e.kind == "change" and (change_status(it.e.text) or "").lower() in DONE
         if "trigger" not in kinds.get(it.e.id, []) and not closed:
@@ -106,7 +106,9 @@ def on_topic(items: list[Item]) -> set[str]:
             if not it.e.context or len(_topic_words(it.e.text) & topic) >= (1 if it.e.app else 2)}
 
 
-def key_moments(items: list[Item], incident_key: str | None, cause: Item | None) -> Moments:
+def key_moments(items: list[Item], incident_key: str | None, causes: list[Item]) -> Moments:
+    """The key moments; `causes` are the items stating the root cause (the first is the statement itself)."""
+    cause = causes[0] if causes else None
     span = busiest(items)
     if span is None:
         return Moments()
@@ -151,7 +153,7 @@ def key_moments(items: list[Item], incident_key: str | None, cause: Item | None)
             it = cause
         if it is not None:
             out.picked[kind] = it
-    trigger = find_trigger(items, kinds, start, cause)
+    trigger = find_trigger(items, kinds, start, causes)
     if trigger is not None:
         out.picked["trigger"] = trigger
     used: set[str] = set()
