@@ -53,7 +53,8 @@ def analyze_offline(incident: str, evidence: list[Evidence]) -> Report:
     # Factors and lessons from the incident's own days: a planning note from weeks before is not one.
     recent = [it for it in items if since is None or (it.dt is not None and it.dt >= since - timedelta(days=1))]
     themed = find_contributing(recent, follow_keys, set(root.evidence[:1]), since, tickets=items)
-    resolution, fixed = describe_resolution(moments, tickets.done) or find_resolution(items, since, tickets.done)
+    resolution, fixed = describe_resolution(moments, tickets.done, items) or find_resolution(items, since,
+                                                                                              tickets.done)
     impact, impact_ids, counted = find_impact(items, since)
     metrics = moment_metrics(compute_metrics(det, fixed, tickets), moments)
     detection, detection_ids, earlier = describe_start(moments, items) if moments.start else \
@@ -128,10 +129,17 @@ def lead(text: str) -> str:
     return f"{first} {m.group(2)}"
 
 
+def _unlabelled(text: str) -> str:
+    """A quote's own label goes ("Impact: Impact 12:40-13:27" reads badly): the summary labels each part itself."""
+    rest = re.sub(r"^(?:(?:root cause|cause|resolution)(?: as far as we can tell)?\s*:|impact\b:?)\s*", "", text,
+                  flags=re.I)
+    return rest[:1].upper() + rest[1:] if rest else text
+
+
 def make_summary(title: str, impact: str | None, root: Claim, resolution: Claim) -> str:
-    parts = [f"Impact: {lead(impact)}" if impact else f"{title}."]
-    parts += [f"Cause: {lead(root.text)}"] if root.verified else []
-    parts += [f"Resolution: {lead(resolution.text)}"] if resolution.verified else []
+    parts = [f"Impact: {_unlabelled(lead(impact))}" if impact else f"{title}."]
+    parts += [f"Cause: {_unlabelled(lead(root.text))}"] if root.verified else []
+    parts += [f"Resolution: {_unlabelled(lead(resolution.text))}"] if resolution.verified else []
     if len(parts) == 1 and not impact:
         parts.append(f"Cause and resolution: {NOT_ESTABLISHED.lower()}")
     return " ".join(p if p.endswith(".") else p + "." for p in parts)

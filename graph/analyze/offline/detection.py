@@ -5,10 +5,11 @@ verification, the ticket closing), each cited, from the timeline's key moments."
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from graph.analyze.offline.cues import Item, strip_interjection
 from graph.analyze.offline.findings import symptom_sentences
-from graph.analyze.offline.kinds import FIX_DEPLOYED, VERIFIED
+from graph.analyze.offline.kinds import FIX_DEPLOYED, VERIFIED, kinds_of
 from graph.analyze.offline.moments import Moments
 from graph.analyze.offline.quote import attribute, when, who
 from graph.analyze.report import Claim
@@ -73,20 +74,28 @@ def _acker(it: Item) -> str:
     return m.group(1).strip() if m else (it.e.author or "someone")
 
 
+HOUR = timedelta(hours=1)
+
+
 def _saying(it: Item, rx: re.Pattern[str]) -> str:
     sents = [s for s in it.sents if rx.search(s) and not s.endswith("?")] or list(it.sents[:1]) or [it.e.text]
     return " ".join(strip_interjection(s) for s in sents[:2])
 
 
-def describe_resolution(moments: Moments, done: Item | None) -> tuple[Claim, Item] | None:
-    """The fix that went out, what showed it worked, and the incident ticket closing; None without a fix row."""
+def describe_resolution(moments: Moments, done: Item | None, items: list[Item]) -> tuple[Claim, Item] | None:
+    """The fix that went out, what showed it worked, and the incident ticket closing; None without a fix row. A deploy
+    tool's status line is cited, but a person saying the same within the hour is quoted."""
     fix = moments.picked.get("fix_deployed")
     if fix is None:
         return None
-    parts, ids = [attribute(fix, _saying(fix, FIX_DEPLOYED))], [fix.e.id]
+    said = fix if not fix.e.app else next(
+        (it for it in items if not it.e.app and it.dt is not None and timedelta(0) <= it.dt - fix.dt <= HOUR
+         and "fix_deployed" in kinds_of(it, None)), fix)
+    parts, ids = [attribute(said, _saying(said, FIX_DEPLOYED))], list(dict.fromkeys([fix.e.id, said.e.id]))
     check = moments.picked.get("verified")
     if check is not None and check.dt >= fix.dt:
-        parts.append(f"Verified: {attribute(check, _saying(check, VERIFIED))}")
+        shown = " ".join(strip_interjection(x) for x in check.sents[:2]) or _saying(check, VERIFIED)
+        parts.append(f"Verified: {attribute(check, shown)}")
         ids.append(check.e.id)
     if done is not None:
         parts.append(f"{done.e.key} moved to Done at {when(done)}.")

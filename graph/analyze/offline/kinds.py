@@ -38,7 +38,8 @@ FIX_DEPLOYED = _rx(r"rolled back", r"reverted", r"rollback (?:is )?(?:done|compl
                    r"hotfix(?:ed)? (?:is )?(?:deployed|out|live|shipped)",
                    r"rule is back", r"submitted", r"backfill(?:ed)? (?:done|finished)", r"finished")
 VERIFIED = _rx(r"recovered", r"back to normal", r"looks? good", r"(?:error|5xx|failure) (?:rate|ratio) (?:is )?"
-               r"(?:down|back|dropping)", r"confirm(?:ed|s)", r"working again", r"works (?:again|now)",
+               r"(?:down|back|dropping)", r"^confirm(?:ed|s)?", r"confirm(?:s|ed)? (?:that|from|it|fixed|working|resolved|"
+               r"the fix|traffic|recovery|delivery|all|again)", r"working again", r"works (?:again|now)",
                r"all green", r"healthy", r"verified", r"verification", r"normal again", r"it held", r"clean run",
                r"(?:errors?|alerts?|reports?|tickets?|complaints?) (?:have |has )?stopped", r"(?:\w+ )?(?:is|are) dropping",
                r"getting their", r"match(?:es)? (?:again|now|\w+ within)", r"no (?:new|more|successful)")
