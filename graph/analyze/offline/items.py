@@ -1,4 +1,5 @@
-"""Offline analyzer lists: Jira tickets of the incident, the timeline, and action items (tickets before chat)."""
+"""Offline analyzer lists: Jira tickets of the incident, the timeline rows' wording, and action items (tickets
+before chat)."""
 
 from __future__ import annotations
 
@@ -22,13 +23,12 @@ from graph.analyze.offline.cues import (
     Item,
     change_status,
     clean_text,
-    is_chitchat,
     is_follow_up_label,
     issue_fields,
     shorten,
     strip_interjection,
 )
-from graph.analyze.report import ActionItem, TimelineEvent
+from graph.analyze.report import ActionItem
 from graph.terms import STOPWORDS, normalize
 
 _INCIDENT_KEY = re.compile(r"\bincident (?:ticket|issue)\W+(?:is\s+)?([A-Z][A-Z0-9]+-\d+)|\b([A-Z][A-Z0-9]+-\d+) is the "
@@ -103,28 +103,6 @@ def thread_ids(items: list[Item], anchor: Item | None) -> set[str]:
     if anchor is None or anchor.e.source != "slack":
         return set()
     return {it.e.id for it in items if it.e.source == "slack" and _thread(it) == _thread(anchor)}
-
-
-def build_timeline(items: list[Item], decisive: set[str], core: set[str],
-                   window: tuple[datetime, datetime] | None, cap: int = 25) -> list[TimelineEvent]:
-    """Relevant, non-chit-chat items in time order; when over the cap, decisive and core items are kept first."""
-    threads = {_thread(it) for it in items if it.e.matched and it.e.source == "slack"}
-    keys = {it.e.key for it in items if it.e.matched and it.e.key}
-    picked = []
-    for it in items:
-        relevant = it.e.id in core or it.e.id in decisive or it.e.matched or (
-            it.e.source == "slack" and _thread(it) in threads) or (it.e.key is not None and it.e.key in keys)
-        chatty = it.e.kind in ("message", "reply", "comment") and is_chitchat(it.e.text)
-        if not relevant or (chatty and it.e.id not in decisive):
-            continue
-        in_window = bool(window and it.dt and window[0] <= it.dt <= window[1])
-        # Decisive moments first, then the incident thread and ticket, then write-ups and anything with a cue.
-        priority = (100 * (it.e.id in decisive) + 10 * (it.e.id in core) + 5 * it.e.matched + 3 * in_window
-                    + 8 * (it.e.kind == "page" and in_window) + 4 * any(rx.search(s) for rx in _CUES for s in it.sents))
-        picked.append((-priority, it.sort_key(), it))
-    kept = sorted(picked, key=lambda p: p[:2])[:cap]
-    kept.sort(key=lambda p: p[1])
-    return [TimelineEvent(at=it.e.at, event=event_text(it), evidence=[it.e.id]) for _, _, it in kept]
 
 
 def _words(text: str) -> set[str]:
