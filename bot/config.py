@@ -60,14 +60,14 @@ def _check_bot_token(token: str) -> None:
         raise ConfigError(f"SLACK_BOT_TOKEN must be a bot token starting with xoxb-{hint}: {where}")
 
 
-def _check_app_token(token: str) -> None:
+def check_app_token(token: str) -> None:
     if token and not token.startswith("xapp-"):
         raise ConfigError(f"SLACK_APP_TOKEN must be an app-level token starting with xapp-: create one with the "
                           f"connections:write scope at {APPS} -> your app -> Basic Information -> App-Level Tokens "
                           f"(or unset it to receive events over HTTP)")
 
 
-def _check_signing_secret(secret: str, app_token: str) -> None:
+def check_signing_secret(secret: str, app_token: str) -> None:
     if not secret and not app_token:
         raise ConfigError(f"SLACK_SIGNING_SECRET is not set and HTTP mode needs it to verify requests: copy the "
                           f"Signing Secret from {APPS} -> your app -> Basic Information -> App Credentials "
@@ -85,8 +85,8 @@ def load_settings(env: Mapping[str, str] | None = None, overrides: dict | None =
     app_token = (env.get("SLACK_APP_TOKEN") or "").strip()
     secret = (env.get("SLACK_SIGNING_SECRET") or "").strip()
     _check_bot_token(bot_token)
-    _check_app_token(app_token)
-    _check_signing_secret(secret, app_token)
+    check_app_token(app_token)
+    check_signing_secret(secret, app_token)
     api_url = (env.get("SLACK_API_URL") or "https://slack.com/api/").strip()
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(f"SLACK_API_URL must be an http(s) URL like https://slack.com/api/, got {api_url!r}")

@@ -189,6 +189,12 @@ class Jobs:
             return
         progress.finish(False)
         markdown = state.get("markdown") or ""
+        hint = replies.setup_hint(result.get("error"))
+        if hint:  # the setup is the requester's to fix, not the channel's to read; failing to say so loses nothing
+            try:
+                api.post_ephemeral(req.channel, req.user, hint, thread_ts=req.thread_ts)
+            except Exception:  # noqa: BLE001
+                log.exception("could not tell %s privately how to set up publishing", req.user)
         self._say(api, req, replies.publish_failed_reply(incident, result.get("error"), run_id, bool(markdown)))
         for chunk in replies.markdown_snippets(markdown):
             api.post_message(req.channel, chunk, thread_ts=req.thread_ts)

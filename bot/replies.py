@@ -12,6 +12,7 @@ USAGE = ("*How to use me*\n"
          "• `/postmortem summer25` writes the post-mortem for an incident and replies in a thread here.\n"
          "• `@postmortem summer25` in a channel does the same in the thread of your message.\n"
          "• `@postmortem` inside a thread writes it for the incident discussed in that thread.\n"
+         "• `/postmortem doctor` checks the setup (tokens, scopes, channels, where reports go); only you see it.\n"
          "I read Slack, Notion and Jira, publish the report to Notion and post the link.")
 HELP_WORDS = frozenset({"help", "?", "-h", "--help", "usage"})  # what asks for USAGE, in a command or a mention
 SECTION_MAX = 2900  # Slack caps section text at 3000 characters
@@ -99,9 +100,14 @@ def _clip_keep_lines(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+NO_TARGET = "no notion page to publish under"  # how graph/publish words a workspace with nowhere to publish
+
+
 def explain(error: str | None) -> str:
     """A failure reason in words a person understands (the raw reason stays in the logs)."""
     e = (error or "").lower()
+    if NO_TARGET in e:
+        return "there is no Notion page to publish under yet (I told you privately what to set)"
     if "private conversation" in e:
         return ("it uses this private conversation, and no Notion page that only its members can open is set up "
                 "(NOTION_RESTRICTED_PARENT_PAGE_ID), so it stays here")
@@ -126,6 +132,16 @@ def publish_failed_reply(incident: str, error: str | None, run_id: str | None, h
     if run_id:
         lines.append(f"To publish it once Notion is back, run `postmortem resume {run_id}` (run id `{run_id}`).")
     return "\n".join(lines)
+
+
+def setup_hint(error: str | None) -> str | None:
+    """What the requester alone is told when Notion has nowhere to publish: what to set, the candidate pages."""
+    if NO_TARGET not in (error or "").lower():
+        return None
+    return (":wrench: Only you see this. To publish post-mortems I need a Notion page to put them under: set "
+            "NOTION_PARENT_PAGE_ID to a page shared with the integration, or create one titled \"Post Mortems\" (or "
+            "\"Incident reviews\", \"Retrospectives\"…) and share it with the integration. `postmortem doctor` "
+            f"checks the whole setup.\n> {_clip(env_redactor().text(error or ''), 900)}")
 
 
 def crashed_reply(incident: str, error: str, run_id: str | None) -> str:

@@ -37,9 +37,38 @@ def bad_input(msg: str) -> int:
 
 def sandbox_overrides(sb: Sandbox) -> dict:
     """Configuration that points every client at the sandbox (and nothing at real services)."""
-    return {ENV_TO_CONFIG[k]: v for k, v in sb.env.items() if k in ENV_TO_CONFIG} | {
-        "notion_parent_page_id": "", "notion_database_id": "", "notion_data_source_id": ""} | (
+    return {ENV_TO_CONFIG[k]: v for k, v in sb.env.items() if k in ENV_TO_CONFIG} | sandbox_target(sb) | (
         {} if sb.profile.limits else {"notion_rate": 0.0})  # a sandbox without rate limits needs no pacing
+
+
+def sandbox_target(sb: Sandbox, cfg: Configuration | None = None) -> dict:
+    """NOTION_PARENT_PAGE_ID and NOTION_DATABASE_ID (with NOTION_DATA_SOURCE_ID) kept when they name a page or
+    database of the sandbox's workspace, so a --workspace run publishes where they say; blanked otherwise (they
+    name a real workspace's), saying so, and the run finds its target by title."""
+    from notion_client.helpers import extract_notion_id
+
+    cfg, notion = cfg or Configuration(), sb.state("notion")
+    out = {"notion_parent_page_id": "", "notion_database_id": "", "notion_data_source_id": ""}
+
+    def ours(setting: str) -> str:
+        return extract_notion_id(setting) or setting.strip()
+
+    page, db, source = (ours(cfg.notion_parent_page_id), ours(cfg.notion_database_id),
+                        ours(cfg.notion_data_source_id))
+    if page in notion.pages:  # unshared or in the trash, it still fails as it would on Notion: with how to fix it
+        out["notion_parent_page_id"] = cfg.notion_parent_page_id
+    elif page:
+        say(f"postmortem: NOTION_PARENT_PAGE_ID {cfg.notion_parent_page_id} is not a page of the sandbox's "
+            "workspace, so this run ignores it and finds where to publish by title")
+    db = notion.sources[db].database if db in notion.sources else db  # a data source's id names its database too
+    if db in notion.databases:
+        out["notion_database_id"] = cfg.notion_database_id
+        if source in notion.databases[db].sources:
+            out["notion_data_source_id"] = cfg.notion_data_source_id
+    elif db:
+        say(f"postmortem: NOTION_DATABASE_ID {cfg.notion_database_id} is not a database of the sandbox's "
+            "workspace, so this run ignores it")
+    return out
 
 
 def start_sandbox(workspace: str | None, port: int = 0, ports: dict[str, int] | None = None) -> Sandbox:
@@ -51,6 +80,9 @@ def start_sandbox(workspace: str | None, port: int = 0, ports: dict[str, int] | 
 
 def _progress(node: str, update: dict) -> None:
     say(f"  · {describe(node, update)}")
+    if node == "publish":  # where the report went and why, when the run had to choose
+        for line in update.get("log") or []:
+            say(f"    {line}")
 
 
 def execute(incident: str, inputs: dict, overrides: dict, as_json: bool) -> int:

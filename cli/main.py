@@ -1,4 +1,4 @@
-"""`postmortem` command line: run, resume, demo, dev and sandbox."""
+"""`postmortem` command line: run, resume, doctor, demo, dev and sandbox."""
 
 from __future__ import annotations
 
@@ -29,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     resume.add_argument("id", help="the run id printed by `postmortem run`")
     resume.add_argument("--json", action="store_true")
 
+    doc = sub.add_parser("doctor", help="check each configured service; say how to fix what fails (exit 1 if any)")
+    doc.add_argument("--workspace", help="check a sandbox started on this workspace file (or 'summer25') instead")
+    doc.add_argument("--fault", action="append", default=[],
+                     help="with --workspace, inject a fault to see its row fail, e.g. 'jira:status=401', "
+                          "'slack:scopes=-channels:history' or 'slack:auth=token_revoked'")
+
     demo = sub.add_parser("demo", help="the whole job on the bundled summer25 sandbox")
     demo.add_argument("--workspace", help="workspace file (default: the bundled summer25)")
     demo.add_argument("--no-serve", action="store_true", help="exit after the run instead of serving the sandbox")
@@ -48,8 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--host", default="127.0.0.1")
     sb.add_argument("--port", type=int, default=0, help="Slack's port; Notion and Jira take the next two (0: any)")
     sb.add_argument("--fault", action="append", default=[],
-                    help="inject faults, e.g. 'jira:status=503' or 'slack:status=429,count=2,retry_after=1' "
-                         "(also POSTMORTEM_SANDBOX_FAULTS)")
+                    help="inject faults, e.g. 'jira:status=503' or 'slack:status=429,count=2,retry_after=1'; the "
+                         "bot token's scopes with 'slack:scopes=-channels:history', or refuse it with "
+                         "'slack:auth=token_revoked' (also POSTMORTEM_SANDBOX_FAULTS)")
     sb.add_argument("--profile", choices=("fast", "realistic"),
                     help="fast (default): answers at once; realistic: each vendor's latency and rate limits "
                          "(also POSTMORTEM_SANDBOX_PROFILE, which every sandbox start reads)")
@@ -64,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             from cli.sandbox_cmd import sandbox
 
             return sandbox(args)
+        if args.command == "doctor":
+            from cli.doctor import doctor
+
+            return doctor(args)
         if args.command == "dev":
             from cli.dev import run_dev
 

@@ -17,6 +17,18 @@ def _list(name: str) -> list[str]:
     return [x.strip().lstrip("#") for x in os.environ.get(name, "").split(",") if x.strip()]
 
 
+# The titles a team's collection of post-mortems goes by (graph/publish/target.py finds it by them when
+# NOTION_PARENT_PAGE_ID is unset); compared with case, spaces and punctuation ignored, so one spelling covers the rest.
+PARENT_TITLES = ("Post Mortems", "Postmortems", "Post-mortems", "Incident reviews", "Incident reports", "Retrospectives",
+                 "RCAs")
+
+
+def parent_titles() -> list[str]:
+    """POSTMORTEM_PARENT_TITLES (comma-separated), else PARENT_TITLES."""
+    given = [t.strip() for t in os.environ.get("POSTMORTEM_PARENT_TITLES", "").split(",") if t.strip()]
+    return given or list(PARENT_TITLES)
+
+
 def _notion_token() -> str:
     # The original demo passed the token inside the Notion MCP server's OPENAPI_MCP_HEADERS JSON.
     token = os.environ.get("NOTION_TOKEN") or os.environ.get("NOTION_API_KEY") or ""
@@ -44,6 +56,7 @@ class Configuration:
     # Set: public reports become rows of this database (graph/publish/database.py) instead of pages under a parent.
     notion_database_id: str = field(default_factory=lambda: os.environ.get("NOTION_DATABASE_ID", ""))
     notion_data_source_id: str = field(default_factory=lambda: os.environ.get("NOTION_DATA_SOURCE_ID", ""))
+    parent_titles: list[str] = field(default_factory=parent_titles)
     jira_url: str = field(default_factory=lambda: os.environ.get("JIRA_URL", ""))
     jira_email: str = field(default_factory=lambda: os.environ.get("JIRA_EMAIL", ""))
     jira_api_token: str = field(default_factory=lambda: os.environ.get("JIRA_API_TOKEN", ""))

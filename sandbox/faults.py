@@ -1,4 +1,4 @@
-"""Fault injection for the sandbox services: latency, 429 with Retry-After, 5xx and dropped connections."""
+"""Fault injection for the sandbox services: latency, 429 with Retry-After, 5xx, dropped connections, token faults."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ class Fault:
     fraction: float | None = None  # or this share of requests (seeded, so runs repeat)
     retry_after: int = 1
     drop: bool = False  # close the connection without an answer
+    # Slack only: changes to the bot token's scopes ("-channels:history", "+admin"), and an error (token_revoked,
+    # invalid_auth…) answered to every call made with the bot token, as for an uninstalled app.
+    scopes: tuple[str, ...] = ()
+    auth: str | None = None
     seen: int = field(default=0, compare=False)
 
 
@@ -32,6 +36,8 @@ def _error_body(service: str, status: int) -> dict:
     if service == "slack":
         return {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
     if service == "notion":
+        if status == 401:
+            return {"object": "error", "status": 401, "code": "unauthorized", "message": "API token is invalid."}
         code = "rate_limited" if status == 429 else "service_unavailable" if status == 503 else "internal_server_error"
         return {"object": "error", "status": status, "code": code, "message": f"Sandbox fault: {status}."}
     return {"errorMessages": [f"Sandbox fault: {status}."], "errors": {}}
@@ -47,6 +53,11 @@ class Faults:
     def set(self, service: str, **kw) -> Fault:
         if service not in SERVICES:
             raise FaultSpecError(f"unknown service {service!r}; expected one of {', '.join(SERVICES)}")
+        if service != "slack" and (kw.get("scopes") or kw.get("auth")):
+            raise FaultSpecError(f"scopes and auth are Slack token faults; {service!r} has no such option")
+        bad = [s for s in kw.get("scopes", ()) if len(s) < 2 or s[0] not in "+-"]
+        if bad:
+            raise FaultSpecError(f"scopes={bad[0]!r}: give a scope to remove or add, e.g. scopes=-channels:history")
         self._faults[service] = fault = Fault(**kw)
         return fault
 
@@ -60,7 +71,11 @@ class Faults:
         return self._faults.get(service)
 
     def load(self, spec: str) -> None:
-        """Parse 'jira:status=503;slack:status=429,count=2,retry_after=1;notion:latency=0.2' (also 'jira:down')."""
+        """Parse 'jira:status=503;slack:status=429,count=2,retry_after=1;notion:latency=0.2' (also 'jira:down').
+
+        One part per service (a later part for the same service replaces it). Slack's token faults:
+        'slack:scopes=-channels:history,scopes=-users:read' (the bot token lacks those scopes) and
+        'slack:auth=token_revoked' (every bot-token call answers that error)."""
         for part in filter(None, (p.strip() for p in spec.split(";"))):
             service, _, args = part.partition(":")
             kw: dict = {}
@@ -77,6 +92,10 @@ class Faults:
                         kw["latency_s"] = float(value)
                     elif name == "fraction":
                         kw["fraction"] = float(value)
+                    elif name == "scopes":
+                        kw["scopes"] = (*kw.get("scopes", ()), value.strip())
+                    elif name == "auth":
+                        kw["auth"] = value.strip() or "invalid_auth"
                     else:
                         raise FaultSpecError(f"unknown fault option {name!r} in {part!r}")
                 except ValueError as exc:

@@ -1,7 +1,9 @@
-"""`/postmortem <incident>`: acknowledged at once, then a visible parent message and everything else in its thread."""
+"""`/postmortem <incident>`: acknowledged at once, then a visible parent message and everything else in its thread;
+`/postmortem doctor`: the setup checks, answered to the person who asked only."""
 
 from __future__ import annotations
 
+import os
 from logging import Logger
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -9,10 +11,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.access import refusal
+from bot.config import Settings
 from bot.jobs import Jobs, Request
 from bot.replies import HELP_WORDS, USAGE, echo
 from bot.slack_api import SlackAPI, error_code
+from doctor import render_mrkdwn, run_checks
+from graph.configuration import Configuration
 from graph.incident_text import IncidentTextError, check_incident
+
+DOCTOR = "doctor"
+CHECKING = ":stethoscope: Checking Slack, Notion, Jira and the model; only you will see the results."
 
 
 def register(app: App) -> None:
@@ -29,6 +37,13 @@ def postmortem_command_callback(ack: Ack, command: dict, client: WebClient, cont
                   command.get("channel_name"))
     if why:
         ack(text=why)
+        return
+    if text.lower() == DOCTOR:
+        ack(text=CHECKING)  # the checks take a few seconds: say they are under way
+        jobs = context["jobs"]
+        if jobs.seen.first_time(f"command:{command.get('trigger_id')}:{DOCTOR}"):
+            jobs.intake(doctor, context["settings"], SlackAPI(client), respond, command["user_id"],
+                        command["channel_id"], logger)
         return
     try:
         text = check_incident(text, "the text after /postmortem")
@@ -56,6 +71,27 @@ def start(jobs: Jobs, api: SlackAPI, respond: Respond, text: str, user: str, cha
         logger.exception("could not start /postmortem %s", text)
         tell(respond, api, channel, user, f"Sorry, I couldn't start the post-mortem for *{echo(text)}*: "
              f"{_reason(exc)}. Please try again in a minute.")
+
+
+def doctor(settings: Settings, api: SlackAPI, respond: Respond, user: str, channel: str, logger: Logger) -> None:
+    """The same table as `postmortem doctor`, for the bot's own settings, posted with chat.postEphemeral; through
+    the command's response_url where the bot cannot post (a private channel it is not in)."""
+    try:
+        cfg = Configuration.from_runnable_config({"configurable": settings.graph_overrides})
+        env = {**os.environ, "SLACK_APP_TOKEN": settings.app_token, "SLACK_SIGNING_SECRET": settings.signing_secret}
+        text = render_mrkdwn(run_checks(cfg, env))
+    except Exception as exc:  # noqa: BLE001 - the person must hear about it; the details go to the log
+        logger.exception("postmortem doctor failed")
+        text = f"Sorry, I couldn't run the checks ({type(exc).__name__}); the bot's log says why."
+    try:
+        api.post_ephemeral(channel, user, text)
+        return
+    except SlackApiError as exc:
+        logger.info("doctor: chat.postEphemeral answered %s; answering through the response_url", error_code(exc))
+    try:
+        respond(text=text, response_type="ephemeral")
+    except OSError:
+        logger.exception("doctor: could not answer %s in %s", user, channel)
 
 
 def ensure_member(api: SlackAPI, channel: str) -> bool:

@@ -16,8 +16,9 @@ from graph.publish.blocks import report_blocks
 from graph.publish.database import publish_row
 from graph.publish.database_props import owner_names
 from graph.publish.markdown import report_markdown
-from graph.publish.notion import page_title, publish_report
+from graph.publish.notion import STALE, page_title, publish_report
 from graph.publish.notion_io import PublishError, publishing
+from graph.publish.target import Target, find_target, remember, remembered
 from graph.result import SOURCE_NAMES, sources_summary
 from graph.sources.notion import make_client as notion_client
 from graph.sources.notion_store import NotionStore
@@ -92,6 +93,7 @@ def publish(state: State, config: RunnableConfig = None) -> dict:
     restricted = ((state.get("audience") or {}).get("name") or private) if private else None
     common = {"incident": key, "analyzer": state.get("analyzer", "offline"), "sources": sources,
               "restricted": restricted, "redactions": state.get("redactions"), "scope": state.get("scope")}
+    log: list[str] = []
     try:
         parent = parent_page(cfg, private)
         if not cfg.notion_token:
@@ -101,20 +103,51 @@ def publish(state: State, config: RunnableConfig = None) -> dict:
         title = page_title(report, report.metrics.started)
         made_from = ok_sources(state)
         once = {"new_page": bool(state.get("new_page")), "made_from": made_from, "force": bool(state.get("force"))}
-        with publishing(cfg.source_budget_s):
+        owners = owner_names(state.get("requester"), state.get("people"), report.action_items)
+        store = NotionStore.beside(cfg.checkpoint_db, cfg.notion_base_url, cfg.notion_token)
+
+        def to(target: Target) -> dict:
+            if target.note and target.note not in report.notes:  # several matched: the report says which it went to
+                report.notes.append(target.note)
             blocks = report_blocks(report, evidence, **common)
-            if cfg.notion_database_id and not private:  # a private report never goes to the shared database
-                owners = owner_names(state.get("requester"), state.get("people"), report.action_items)
-                page = publish_row(client, blocks, title, key, database_id=cfg.notion_database_id,
-                                   data_source_id=cfg.notion_data_source_id or None, started=report.metrics.started,
+            if target.kind == "database":
+                return publish_row(client, blocks, title, key, database_id=target.id,
+                                   data_source_id=target.data_source_id, started=report.metrics.started,
                                    owners=owners, **once)
+            return publish_report(client, blocks, title, key, parent_page_id=target.id, store=store, **once)
+
+        with publishing(cfg.source_budget_s):
+            if cfg.notion_database_id and not private:  # a private report never goes to the shared database
+                page = to(Target("database", cfg.notion_database_id, "", data_source_id=cfg.notion_data_source_id
+                                 or None))
+            elif parent:  # set, or the restricted parent of a private report
+                page = to(Target("page", parent, ""))
             else:
-                store = NotionStore.beside(cfg.checkpoint_db, cfg.notion_base_url, cfg.notion_token)
-                page = publish_report(client, blocks, title, key, parent_page_id=parent, store=store, **once)
+                page = _to_found(client, cfg, store, to, log)
     except PublishError as exc:
-        return {"page": None, "publish_error": str(exc), "markdown": report_markdown(report, evidence, **common)}
+        return {"page": None, "publish_error": str(exc), "markdown": report_markdown(report, evidence, **common),
+                "report": report.model_dump(), "log": log}
+    done = {"report": report.model_dump(), "log": log}
     if page["action"] == "kept":  # this run's report stays in the result and the Markdown; the page is untouched
-        return {"page": page, "publish_error": None, "outcome": kept(page, made_from),
-                "markdown": report_markdown(report, evidence, **common)}
-    return {"page": page | {"sources": made_from}, "publish_error": None,
-            "markdown": report_markdown(report, evidence, **common, page_url=page["url"])}
+        return done | {"page": page, "publish_error": None, "outcome": kept(page, made_from),
+                       "markdown": report_markdown(report, evidence, **common)}
+    return done | {"page": page | {"sources": made_from}, "publish_error": None,
+                   "markdown": report_markdown(report, evidence, **common, page_url=page["url"])}
+
+
+def _to_found(client, cfg: Configuration, store: NotionStore, to, log: list[str]) -> dict:
+    """Publish to the collection found by its title (graph/publish/target.py): the one an earlier run found, else
+    found now, and found again when the remembered one is gone."""
+    target = remembered(store, cfg.parent_titles)
+    if target:
+        try:
+            return to(target)
+        except PublishError as exc:
+            if exc.code not in STALE:
+                raise
+            remember(store, cfg.parent_titles, None)
+    target = find_target(client, cfg.parent_titles, hint=store.parent(""))  # "": the gather's hint (parent_hint)
+    where = f"the database '{target.title}'" if target.kind == "database" else f"the page '{target.title}'"
+    log.append(target.note or f"Notion: publishing to {where} (id {target.id}), found by its title.")
+    remember(store, cfg.parent_titles, target)  # first: publish_report then needs no request to check the page
+    return to(target)

@@ -3,42 +3,30 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from notion_client import Client
 from notion_client.helpers import extract_notion_id
 
 from graph.analyze.report import Report
+from graph.configuration import parent_titles
 from graph.publish.blocks import text
 from graph.publish.container import is_container, write_report
 from graph.publish.locate import KEPT_TYPES, Found, block_plain, from_store, plain, scan
-from graph.publish.notion_io import HOW_TO_SHARE, PublishError, call, delete_block
-from graph.sources.notion_select import PARENT_TITLES
+from graph.publish.notion_io import PublishError, call, delete_block
+from graph.publish.target import configured_page, discover
 from graph.sources.notion_store import NotionStore
 
 STALE = ("object_not_found", "restricted_resource", "validation_error")  # a remembered parent may answer these
-NOT_SHARED = ("The Notion page {page} was not found: it is not shared with the integration (or does not exist). "
-              "To share it, " + HOW_TO_SHARE + ", or set NOTION_PARENT_PAGE_ID to a page that is shared.")
-NO_PARENT = ("No Notion page to publish under: set NOTION_PARENT_PAGE_ID to the id of a Notion page, or create a page "
-             "titled 'Post Mortems' and share it with the integration (" + HOW_TO_SHARE + ").")
 
 
-def resolve_parent(client: Client, parent_page_id: str | None, store: NotionStore | None = None) -> str:
-    """The configured parent page, else a shared page titled 'Post Mortems' (or a spelling of it)."""
+def resolve_parent(client: Client, parent_page_id: str | None, store: NotionStore | None = None,
+                   titles: Sequence[str] | None = None) -> str:
+    """The configured parent page, else the most recently edited shared page titled like a collection of
+    post-mortems (`titles`, default POSTMORTEM_PARENT_TITLES; graph/publish/target.py, which also finds databases)."""
     if parent_page_id:
-        page = extract_notion_id(parent_page_id) or parent_page_id
-        try:
-            found = call(client.pages.retrieve, page_id=page)["id"]
-        except PublishError as exc:
-            if exc.code in ("object_not_found", "validation_error", "restricted_resource"):
-                raise PublishError(NOT_SHARED.format(page=parent_page_id), exc.code) from exc
-            raise
-        return _resolved(store, parent_page_id, found)
-    for query in ("Post Mortems", "Post-Mortems", "Postmortems"):
-        res = call(client.search, query=query, filter={"property": "object", "value": "page"}, page_size=100)
-        for page in res.get("results", []):
-            if not page.get("in_trash") and title_of(page).strip().lower() in PARENT_TITLES:
-                return _resolved(store, "", page["id"])
-    raise PublishError(NO_PARENT, "no_parent")
+        return _resolved(store, parent_page_id, configured_page(client, parent_page_id)["id"])
+    return _resolved(store, "", discover(client, parent_titles() if titles is None else titles, ("page",)).id)
 
 
 def _resolved(store: NotionStore | None, wanted: str, page_id: str) -> str:

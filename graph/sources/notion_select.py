@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import datetime
 
+from graph.configuration import parent_titles
 from graph.evidence import parse_iso
 from graph.sources.notion_pages import is_report, title_of
 from graph.sources.notion_store import plain_id
@@ -16,7 +19,6 @@ MAX_TITLE_READS = 10  # pages whose title matches: those edited in the window fi
 # that matches, the pages about the incident have been reached and no further group is read.
 RECENT_READS = 3
 RECENT_GROUPS = 3
-PARENT_TITLES = ("post mortems", "post-mortems", "postmortems")  # in the order publishing searches for them
 
 
 def edited(page: dict) -> datetime:
@@ -55,17 +57,22 @@ def choose(pages: list[dict], hits: set[str], cached: dict[str, tuple[str, str]]
                                                                  for i in range(0, len(recent), RECENT_READS)]
 
 
-def parent_hint(listed: list[dict], complete: bool) -> str | None:
-    """The page publishing would find as its parent ('Post Mortems'), when this listing settles it: it held every
-    page (`complete`), or the newest page with the first spelling searched for, since unlisted pages are older."""
-    by_title: dict[str, str] = {}
+def title_key(title: str) -> str:
+    """A title as collection titles are compared: 'Post-mortems', 'post mortems' and 'POSTMORTEMS' are one."""
+    return re.sub(r"[\W_]+", "", title.casefold())
+
+
+def is_row(page: dict) -> bool:
+    """A database row: it holds one report, never the collection reports go under."""
+    return (page.get("parent") or {}).get("type") in ("data_source_id", "database_id")
+
+
+def parent_hint(listed: list[dict], complete: bool, titles: Iterable[str] | None = None) -> str | None:
+    """The newest listed page titled like a collection of post-mortems (POSTMORTEM_PARENT_TITLES), as publishing's
+    discovery (graph/publish/target.py) ranks pages; the gather remembers it so the page is not read as evidence.
+    `complete` does not matter: the listing is newest first, so unlisted pages are older than the one found."""
+    keys = {title_key(t) for t in (parent_titles() if titles is None else titles)} - {""}
     for page in sorted(listed, key=edited, reverse=True):
-        title = title_of(page).strip().lower()
-        if title in PARENT_TITLES and not (page.get("in_trash") or page.get("archived")):
-            by_title.setdefault(title, page["id"])
-    for n, title in enumerate(PARENT_TITLES):
-        if title in by_title and (complete or n == 0):
-            return by_title[title]
-        if not complete:
-            return None
+        if title_key(title_of(page)) in keys and not (page.get("in_trash") or page.get("archived") or is_row(page)):
+            return page["id"]
     return None

@@ -12,6 +12,7 @@ from sandbox.faults import STATE
 from sandbox.slack import args as slack_args
 from sandbox.slack import html as slack_html
 from sandbox.slack import methods as slack_methods
+from sandbox.slack import scopes as slack_scopes
 from sandbox.slack import socket as slack_socket
 from sandbox.slack.state import SlackError, SlackState
 
@@ -69,6 +70,7 @@ def build_app(ctx) -> web.Application:
     async def api(request: web.Request) -> web.Response:
         method = request.match_info["method"]
         handler = slack_methods.METHODS.get(method)
+        headers = {"X-Slack-Req-Id": "sandbox"}
         try:
             args = await _args(request)
             token = _token(request, args)
@@ -77,15 +79,26 @@ def build_app(ctx) -> web.Application:
             caller = callers.get(token)
             if caller is None:
                 raise SlackError("invalid_auth")
+            fault = ctx.faults.get("slack")
+            if caller.kind == "bot" and fault is not None and fault.auth:
+                raise SlackError(fault.auth)
+            # Slack names a valid token's scopes on every answer (what `postmortem doctor` compares to the manifest).
+            granted = slack_scopes.granted(caller.kind, fault)
+            headers["X-OAuth-Scopes"] = ",".join(granted)
             if handler is None:
                 raise SlackError("unknown_method")
             # App-level tokens only open Socket Mode connections; Web API methods refuse them.
             if caller.kind == "app" or (method.startswith("search.") and caller.kind != "user"):
                 raise SlackError("not_allowed_token_type")
+            needed = slack_scopes.needed(method, state, args)
+            headers["X-Accepted-OAuth-Scopes"] = ",".join(needed)
+            missing = [s for s in needed if s not in granted]
+            if missing:
+                raise SlackError("missing_scope", needed=",".join(missing), provided=",".join(granted))
             body = {"ok": True, **handler(slack_args.Call(state, ctx, caller.user_id, caller.kind, args))}
         except SlackError as err:
             body = {"ok": False, "error": err.error, **err.extra}
-        return web.json_response(body, headers={"X-Slack-Req-Id": "sandbox"})
+        return web.json_response(body, headers=headers)
 
     app = web.Application()
     app[STATE] = state
