@@ -29,4 +29,6 @@ SYMPTOM = phrases(r"(?:throwing|seeing|getting|lots of|many|more) errors?", r"er
                   r"asking why",
                   r"customers? (?:are |keep )?(?:asking|saying|report\w*|writing in|calling|complain\w*)")
 # Something noticed that should not be there: a first sign only when it is about the incident's own subject.
-NOTICED = phrases(r"unknown", r"unexpected", r"weird", r"strange", r"anyone else", r"is it just me", r"suspicious", r"something(?:'s| is)? (?:off|up|wrong)", r"is (?:the site|it) ok")
+NOTICED = phrases(r"unknown", r"unexpected", r"weird", r"strange", r"anyone else", r"is it just me", r"suspicious",
+                  r"why (?:are|is|do|does) (?:there|we|it|this)", r"what(?:'s| is) (?:going on|happening) (?:with|in)",
+                  r"is (?:something|anything|\w+) (?:wrong|broken|down) with", r"something(?:'s| is)? (?:off|up|wrong)", r"is (?:the site|it) ok")
