@@ -9,22 +9,9 @@ from gold import SOURCES, Gold
 
 from graph.analyze.grounding_check import check_grounding
 from graph.evidence import parse_iso
+from sandbox.generate.expected import found_refs, norm_ref
 
 EVENT_SLACK_S = 120  # a timeline row within two minutes of a gold moment covers it
-
-
-def _norm(source: str, ref: str) -> str:
-    return ref.replace("-", "").lower() if source == "notion" else ref
-
-
-def found_refs(result: dict) -> dict[str, set[str]]:
-    """The refs of a result's evidence per source; a Jira comment or status change counts as its issue."""
-    out: dict[str, set[str]] = {s: set() for s in SOURCES}
-    for ev in result.get("evidence") or []:
-        if ev.get("source") in out:
-            ref = (ev.get("key") or ev["ref"]) if ev["source"] == "jira" else ev["ref"]
-            out[ev["source"]].add(_norm(ev["source"], ref))
-    return out
 
 
 def _covered(at: datetime, rows: list[datetime]) -> bool:
@@ -39,8 +26,8 @@ def score(result: dict, gold: Gold) -> dict:
     got = found_refs(result)
     want = [(s, r) for s in SOURCES for r in gold.must_find[s]]
     avoid = [(s, r) for s in SOURCES for r in gold.must_not_find[s]]
-    missed = [gold.labels[r] for s, r in want if _norm(s, r) not in got[s]]
-    kept = [gold.labels[r] for s, r in avoid if _norm(s, r) in got[s]]
+    missed = [gold.labels[r] for s, r in want if norm_ref(s, r) not in got[s]]
+    kept = [gold.labels[r] for s, r in avoid if norm_ref(s, r) in got[s]]
     report = result.get("report") or {}
     at_by_id = {ev.get("id"): ev.get("at") for ev in result.get("evidence") or []}
     rows, moments = [], []  # row times; and every time a row stands for (its own and its cited items')

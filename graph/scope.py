@@ -43,11 +43,15 @@ def thread_of(ev: Evidence) -> tuple[str, str]:
     return channel_id(ev), ev.thread_ts or ev.ref.split("/", 1)[-1]
 
 
-def _time(ev: Evidence) -> datetime | None:
+def _moment(text: str | None) -> datetime | None:
     try:
-        return parse_iso(ev.at)
+        return parse_iso(text) if text else None
     except ValueError:
         return None
+
+
+def _time(ev: Evidence) -> datetime | None:
+    return _moment(ev.at)
 
 
 def hot_threads(items: list[Evidence], terms: list[str]) -> set[tuple[str, str]]:
@@ -157,10 +161,7 @@ def in_scope(items: list[Evidence], scope: Scope, terms: list[str]) -> tuple[lis
 
 
 def _edited(ev: Evidence) -> datetime:
-    try:
-        return parse_iso(ev.edited) if ev.edited else datetime.min.replace(tzinfo=UTC)
-    except ValueError:
-        return datetime.min.replace(tzinfo=UTC)
+    return _moment(ev.edited) or datetime.min.replace(tzinfo=UTC)
 
 
 def change_names(items: list[Evidence], most: int = 3) -> list[str]:

@@ -50,6 +50,7 @@ class SlackSource:
         # conversations are never read, except the one private conversation that is itself the audience.
         self.private_ok = private_ok
         self._private: set[str] | None = None  # ids of private conversations, once listed
+        self._listed: list[dict] | None = None
         self._users: dict[str, str] = dict(people or {})  # names already read by an earlier node
         self._channels: dict[str, str] = {}
         self._base = ""
@@ -110,10 +111,13 @@ class SlackSource:
         )
 
     def _listing(self) -> list[dict]:
+        if self._listed is not None:  # once per source: widening and the change search read the same list
+            return self._listed
         channels = list(self._paged("conversations_list", "channels", types="public_channel,private_channel",
                                     exclude_archived=True, limit=200))
         self._channels.update({ch["id"]: ch["name"] for ch in channels})
         self._private = {ch["id"] for ch in channels if ch.get("is_private")}
+        self._listed = channels
         return channels
 
     def may_read(self, ch_id: str) -> bool:

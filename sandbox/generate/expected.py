@@ -48,7 +48,7 @@ def write_expected(data: dict, workspace: Path) -> Path:
     return path
 
 
-def _norm(source: str, ref: str) -> str:
+def norm_ref(source: str, ref: str) -> str:
     return ref.replace("-", "").lower() if source == "notion" else ref  # Notion ids come with or without dashes
 
 
@@ -58,7 +58,7 @@ def found_refs(result: dict) -> dict[str, set[str]]:
     for ev in result.get("evidence") or []:
         if ev.get("source") in out:
             ref = ev.get("key") or ev["ref"] if ev["source"] == "jira" else ev["ref"]
-            out[ev["source"]].add(_norm(ev["source"], ref))
+            out[ev["source"]].add(norm_ref(ev["source"], ref))
     return out
 
 
@@ -67,7 +67,7 @@ def score(result: dict, expected: dict) -> dict:
     got = found_refs(result)
     want = [(s, r) for s in SOURCES for r in expected["must_find"][s]]
     avoid = [(s, r) for s in SOURCES for r in expected["must_not_find"][s]]
-    missed = [f"{s}:{r}" for s, r in want if _norm(s, r) not in got[s]]
-    kept = [f"{s}:{r}" for s, r in avoid if _norm(s, r) in got[s]]
+    missed = [f"{s}:{r}" for s, r in want if norm_ref(s, r) not in got[s]]
+    kept = [f"{s}:{r}" for s, r in avoid if norm_ref(s, r) in got[s]]
     return {"recall": round(1 - len(missed) / len(want), 3) if want else None, "must_find": len(want),
             "missed": missed, "distractors_kept": kept, "must_not_find": len(avoid)}
