@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 
-from langgraph.checkpoint.sqlite import SqliteSaver
-
+from graph.checkpoints import checkpointer
 from graph.configuration import Configuration
 from graph.graph import build_graph
 from graph.http_counts import attach
@@ -26,16 +23,6 @@ class Interrupted(RuntimeError):
     def __init__(self, thread_id: str):
         super().__init__(f"run {thread_id} stopped at a checkpoint; `postmortem resume {thread_id}` continues it")
         self.thread_id = thread_id
-
-
-@contextmanager
-def _checkpointer(path: str):
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, check_same_thread=False)
-    try:
-        yield SqliteSaver(conn)
-    finally:
-        conn.close()
 
 
 def new_thread_id(incident: str) -> str:
@@ -68,7 +55,7 @@ def run_incident(inputs: dict, *, overrides: dict | None = None, thread_id: str 
     config = {"configurable": {**overrides, "thread_id": thread_id}}
     http = attach(config["configurable"])  # this run's request counts and shared clients, never another run's
     try:
-        with _checkpointer(db) as saver:
+        with checkpointer(db) as saver:
             return thread_id, _stream(build_graph(saver), inputs, config, on_progress, should_stop)
     finally:
         http.close()
@@ -79,7 +66,7 @@ def saved_state(thread_id: str, *, overrides: dict | None = None) -> dict:
     db = (overrides or {}).get("checkpoint_db") or Configuration().checkpoint_db
     if not Path(db).exists():
         return {}
-    with _checkpointer(db) as saver:
+    with checkpointer(db) as saver:
         return dict(build_graph(saver).get_state({"configurable": {"thread_id": thread_id}}).values)
 
 
@@ -91,7 +78,7 @@ def resume_incident(thread_id: str, *, overrides: dict | None = None,
     if not Path(db).exists():
         raise LookupError(f"no saved runs at {db}")
     config = {"configurable": {**overrides, "thread_id": thread_id}}
-    with _checkpointer(db) as saver:
+    with checkpointer(db) as saver:
         graph = build_graph(saver)
         snapshot = graph.get_state(config)
         if not snapshot.values:
