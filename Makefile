@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint sandbox demo dev bench eval requirements clean
+.PHONY: install test lint sandbox demo dev bench eval requirements clean mcp
 
 install: $(STAMP)
 
@@ -27,8 +27,36 @@ browser:
 	if [ "$$CI" = true ]; then echo "error: the browser test needs Chromium in CI" >&2; exit 1; fi; \
 	echo "warning: could not install Chromium; the browser test will be skipped" >&2
 
+# The MCP servers the tests and `postmortem run --via mcp` start, pinned and installed into the project (never
+# globally): the official Notion server from tools/mcp/package-lock.json, mcp-atlassian in its own venv. Outside CI a
+# failed install only warns; the MCP tests then fail, saying to run `make mcp`.
+MCP_NODE := tools/mcp
+MCP_NODE_STAMP := $(MCP_NODE)/node_modules/.installed
+ATLASSIAN := .mcp/atlassian
+ATLASSIAN_VERSION := 0.23.1
+ATLASSIAN_STAMP := $(ATLASSIAN)/.installed-$(ATLASSIAN_VERSION)
+mcp_failed = if [ "$$CI" = true ]; then echo "error: could not install $(1)" >&2; exit 1; fi; \
+	echo "warning: could not install $(1); the tests that start it will fail until \`make mcp\` does" >&2
+
+mcp: $(MCP_NODE_STAMP) $(ATLASSIAN_STAMP)
+
+$(MCP_NODE_STAMP): $(MCP_NODE)/package.json $(MCP_NODE)/package-lock.json
+	@echo "installing the Notion MCP server into $(MCP_NODE)/node_modules"; \
+	if ! command -v npm >/dev/null; then sudo=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
+	   $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends nodejs npm; fi; \
+	if (cd $(MCP_NODE) && npm ci --no-audit --no-fund --loglevel=error) \
+	   && [ -x $(MCP_NODE)/node_modules/.bin/notion-mcp-server ]; then touch $@; exit 0; fi; \
+	$(call mcp_failed,the Notion MCP server (needs Node.js and npm))
+
+$(ATLASSIAN_STAMP):
+	@echo "installing mcp-atlassian $(ATLASSIAN_VERSION) into $(ATLASSIAN)"; rm -f $(ATLASSIAN)/.installed-*; \
+	if { test -x $(ATLASSIAN)/bin/python || $(PY) -m venv $(ATLASSIAN) || python3 -m venv $(ATLASSIAN); } \
+	   && $(ATLASSIAN)/bin/python -m pip install --quiet mcp-atlassian==$(ATLASSIAN_VERSION) \
+	   && [ -x $(ATLASSIAN)/bin/mcp-atlassian ]; then touch $@; exit 0; fi; \
+	$(call mcp_failed,mcp-atlassian $(ATLASSIAN_VERSION))
+
 # The evaluation corpus runs with the tests: a report that got worse fails CI like a broken test.
-test: install browser
+test: install browser mcp
 	$(BIN)/pytest
 	$(BIN)/python eval/run.py
 
@@ -50,8 +78,8 @@ dev: install
 requirements: install
 	$(BIN)/python tools/lock_requirements.py
 
-bench: install
+bench: install mcp
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info $(MCP_NODE)/node_modules .mcp

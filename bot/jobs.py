@@ -19,6 +19,8 @@ from bot.slack_api import SlackAPI
 from graph.configuration import Configuration
 from graph.result import build_result
 from graph.runner import Interrupted, new_thread_id, resume_incident, run_incident
+from graph.sources.mcp.session import close_all as close_mcp
+from graph.sources.mcp.via import warm
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,13 @@ class Jobs:
         self._keys: dict[str, threading.Lock] = {}
         self.stopping = threading.Event()  # set on shutdown: running jobs stop at their next checkpoint
         self.store = open_store(settings.graph_overrides.get("checkpoint_db") or Configuration().checkpoint_db)
+        # MCP servers start once, now, and stay up between requests (graph/sources/mcp/session.py keeps them).
+        self.intake(self._warm_mcp, Configuration.from_runnable_config({"configurable": settings.graph_overrides}))
+
+    @staticmethod
+    def _warm_mcp(cfg: Configuration) -> None:
+        for problem in warm(cfg):
+            log.warning("%s (requests will try to start it again; `postmortem doctor` shows why)", problem)
 
     def stats(self) -> dict:
         return {"workers": self.settings.workers, "queued": self.queued, "running": self.running, "done": self.done,
@@ -112,6 +121,7 @@ class Jobs:
             self._say(api, req, replies.deferred_reply(req.run_id))
         wait([f for f, _ in waiting if not f.cancelled()], timeout=grace_s)
         self._pool.shutdown(wait=False)
+        close_mcp()  # the servers are this process's children: they stop with it, sessions closed in order
 
     def recover(self, api: SlackAPI) -> int:
         """Take up the jobs an earlier process accepted and did not finish; each thread is told."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli.checks import check_run, run_inputs
+from cli.via import via_overrides
 from graph.configuration import Configuration
 from graph.progress import describe
 from graph.result import build_result
@@ -71,11 +72,13 @@ def sandbox_target(sb: Sandbox, cfg: Configuration | None = None) -> dict:
     return out
 
 
-def start_sandbox(workspace: str | None, port: int = 0, ports: dict[str, int] | None = None) -> Sandbox:
+def start_sandbox(workspace: str | None, port: int = 0, ports: dict[str, int] | None = None,
+                  jira: str | None = None) -> Sandbox:
     ws = load_workspace(workspace) if workspace else None  # a bad file is bad input before any server loads
     from sandbox.server import Sandbox
 
-    return Sandbox(ws, port=port, ports=ports, faults=os.environ.get("POSTMORTEM_SANDBOX_FAULTS")).start()
+    return Sandbox(ws, port=port, ports=ports, faults=os.environ.get("POSTMORTEM_SANDBOX_FAULTS"),
+                   jira_deployment=jira).start()
 
 
 def _progress(node: str, update: dict) -> None:
@@ -129,10 +132,12 @@ def run(args) -> int:
     try:
         try:
             inputs = run_inputs(args)
+            via = getattr(args, "via", None)
             if args.workspace is not None:
-                sb = start_sandbox(args.workspace)
-                inputs["sandbox"] = sandbox_record(args.workspace, sb)
-            overrides = sandbox_overrides(sb) if sb else {}
+                # mcp-atlassian reads a loopback Jira through its Data Center path (v2 search), so the sandbox is one.
+                sb = start_sandbox(args.workspace, jira="datacenter" if via == "mcp" else None)
+                inputs["sandbox"] = sandbox_record(args.workspace, sb) | ({"via": via} if via else {})
+            overrides = (sandbox_overrides(sb) if sb else {}) | via_overrides(via, sb)
             check_run(inputs, Configuration(**overrides))
         except ValueError as exc:  # WorkspaceError and FaultSpecError among them
             return bad_input(str(exc))  # nothing has run: no checkpoint, no page
@@ -163,11 +168,13 @@ def resume(args) -> int:
     try:
         record = saved_state(args.id).get("sandbox")
         if record:  # a --workspace run: its services lived in a sandbox that ended with the process
-            sb = start_sandbox(record["workspace"], ports=record.get("ports"))
+            via = record.get("via")
+            sb = start_sandbox(record["workspace"], ports=record.get("ports"), jira="datacenter" if via == "mcp" else None)
             say(f"postmortem: serving the run's sandbox again from {record['workspace']} (Slack {sb.urls['slack']})")
-        state = resume_incident(args.id, overrides=sandbox_overrides(sb) if sb else {}, on_progress=_progress)
+        overrides = (sandbox_overrides(sb) | via_overrides((record or {}).get("via"), sb)) if sb else {}
+        state = resume_incident(args.id, overrides=overrides, on_progress=_progress)
         return emit(state.get("incident", ""), args.id, state, None, args.json)
-    except (LookupError, WorkspaceError, FaultSpecError) as exc:
+    except (LookupError, WorkspaceError, FaultSpecError, ValueError) as exc:  # ValueError: MCP servers missing
         return bad_input(str(exc))
     finally:
         if sb:

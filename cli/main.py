@@ -24,6 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--new", action="store_true", help="publish a new page even if one exists for this incident")
     run.add_argument("--force", action="store_true",
                      help="update the page even if this run could read fewer sources than its last version")
+    run.add_argument("--via", choices=("api", "mcp"),
+                     help="read the sources through their APIs or the MCP servers of POSTMORTEM_MCP_CONFIG (with "
+                          "--workspace: the sandbox's servers); default: MCP for the sources the config names")
 
     resume = sub.add_parser("resume", help="continue a run that failed or crashed, without gathering again")
     resume.add_argument("id", help="the run id printed by `postmortem run`")

@@ -27,7 +27,7 @@ def run_checks(cfg: Configuration | None = None, env: Mapping[str, str] | None =
     areas: list[tuple[str, Callable[[], list[Row]]]] = [
         ("Slack", lambda: check_slack(cfg)), ("Slack connection", lambda: check_mode(env)),
         ("Notion", lambda: check_notion(cfg)), ("Jira", lambda: check_jira(cfg)),
-        ("Model", lambda: check_model(cfg, env)), ("MCP servers", lambda: check_mcp(env)),
+        ("Model", lambda: check_model(cfg, env)), ("MCP servers", lambda: check_mcp(cfg, env)),
     ]
     # Side by side: the slowest service, not the sum of them, is how long a person waits for the table.
     with ThreadPoolExecutor(len(areas), thread_name_prefix="doctor") as pool:

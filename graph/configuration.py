@@ -74,6 +74,12 @@ class Configuration:
     notion_rate: float = field(default_factory=lambda: float(os.environ.get("POSTMORTEM_NOTION_RATE", "3")))
     # Extra credential formats to redact, `name=regex;name2=regex2` (graph/redact/redactor.py parses it).
     redact_patterns: str = field(default_factory=lambda: os.environ.get("POSTMORTEM_REDACT_PATTERNS", ""))
+    # MCP servers to read sources through (graph/sources/mcp): a JSON file in the `mcpServers` shape; '' = APIs only.
+    mcp_config: str = field(default_factory=lambda: os.environ.get("POSTMORTEM_MCP_CONFIG", ""))
+    # Publishing goes through the Notion MCP server too only when allowed; else notion-client with NOTION_TOKEN.
+    mcp_write: bool = field(default_factory=lambda: os.environ.get("POSTMORTEM_MCP_WRITE", "") in ("1", "true", "yes"))
+    # Slack permalinks need the workspace's URL; an MCP server has no auth.test, so without a bot token it comes here.
+    slack_workspace_url: str = field(default_factory=lambda: os.environ.get("SLACK_WORKSPACE_URL", ""))
     checkpoint_db: str = field(
         default_factory=lambda: os.environ.get("POSTMORTEM_CHECKPOINT_DB", str(Path(".postmortem") / "runs.sqlite"))
     )

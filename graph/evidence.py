@@ -52,3 +52,6 @@ class SourceResult(BaseModel):
     items: list[Evidence] = Field(default_factory=list)
     error: str | None = None
     scope: list[str] = Field(default_factory=list, description="what was read, e.g. the Slack channels")
+    via: Literal["api", "mcp"] = Field("api", description="read through the vendor's API or an MCP server")
+    gaps: list[str] = Field(default_factory=list, description="what could not be reached, e.g. history an MCP "
+                            "tool cannot page back to")

@@ -12,7 +12,10 @@ def sources_summary(state: State) -> dict[str, dict]:
     out = {}
     for name in SOURCE_NAMES:
         r = state.get(name) or {"status": "skipped", "items": [], "error": "not gathered"}
-        out[name] = {"status": r["status"], "items": len(r.get("items", [])), "error": r.get("error")}
+        out[name] = {"status": r["status"], "items": len(r.get("items", [])), "error": r.get("error"),
+                     "via": r.get("via", "api")}
+        if r.get("gaps"):  # what the source could not reach, e.g. history an MCP tool cannot page back through
+            out[name]["gaps"] = list(r["gaps"])
     return out
 
 

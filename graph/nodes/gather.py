@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
+from dataclasses import replace
 
 from langchain_core.runnables import RunnableConfig
 
@@ -14,6 +15,7 @@ from graph.incident_text import check_incident, strip_invisible
 from graph.redact import MARKER_RE, redact_evidence, redactor_for
 from graph.sources.base import SourceError
 from graph.sources.jira import JiraSource
+from graph.sources.mcp.via import read_client, via
 from graph.sources.notion import NotionSource
 from graph.sources.notion import make_client as notion_client
 from graph.sources.retry import Budget
@@ -83,15 +85,20 @@ def _sources(state: State, config: RunnableConfig | None) -> dict:
     def budget(name: str) -> Budget:
         return Budget(cfg.source_budget_s - spent.get(f"gather_{name}", 0.0))
 
-    return {
-        "slack": lambda: SlackSource(cfg, state.get("channels"), state.get("allowed_channels"),
-                                     people=state.get("people"), private_ok=private_channel(state),
-                                     budget=budget("slack"), http=http),
+    def slack() -> SlackSource:
+        mcp = read_client("slack", cfg, http)  # an MCP server has no search: histories are read instead
+        return SlackSource(replace(cfg, slack_user_token="") if mcp else cfg, state.get("channels"),
+                           state.get("allowed_channels"), client=mcp, people=state.get("people"),
+                           private_ok=private_channel(state), budget=budget("slack"), http=http)
+
+    def notion() -> NotionSource:
         # One Notion client a run (gather, references and publish): its connections stay open, its gate is shared.
-        "notion": lambda: NotionSource(cfg, client=http.shared("notion", lambda: http.watch_notion(notion_client(cfg))),
-                                       budget=budget("notion")),
-        "jira": lambda: JiraSource(cfg, budget=budget("jira"), http=http),
-    }
+        mcp = read_client("notion", cfg, http)
+        return NotionSource(cfg, client=mcp or http.shared("notion", lambda: http.watch_notion(notion_client(cfg))),
+                            budget=budget("notion"))
+
+    return {"slack": slack, "notion": notion,
+            "jira": lambda: JiraSource(cfg, client=read_client("jira", cfg, http), budget=budget("jira"), http=http)}
 
 
 def _gather(name: str, state: State, config: RunnableConfig | None) -> dict:
@@ -101,12 +108,13 @@ def _gather(name: str, state: State, config: RunnableConfig | None) -> dict:
         source = _sources(state, config)[name]()
         # Redacted as it enters the state: nothing downstream (model, page, replies, result) ever holds the secret.
         items, found = redact_evidence(source.gather(state["plan"]), redactor)
-        result = SourceResult(items=items, scope=getattr(source, "scope", []))
+        result = SourceResult(items=items, scope=getattr(source, "scope", []), gaps=getattr(source, "gaps", []))
         extra = {"people": source.names()} if name == "slack" else {}
     except SourceError as exc:
         result, extra = SourceResult(status="failed", error=str(exc)), {}
     except Exception as exc:  # noqa: BLE001 - any bug or outage in one source must not lose the other two
         result, extra = SourceResult(status="failed", error=f"{type(exc).__name__}: {exc}"), {}
+    result.via = via(Configuration.from_runnable_config(config), name)
     if result.error:  # an error may quote a URL with its credentials; the report shows it
         result.error, counts = redactor.redact(result.error)
         found = dict(counts)

@@ -20,6 +20,8 @@ from graph.publish.notion import STALE, page_title, publish_report
 from graph.publish.notion_io import PublishError, publishing
 from graph.publish.target import Target, find_target, remember, remembered
 from graph.result import SOURCE_NAMES, sources_summary
+from graph.sources.base import SourceError
+from graph.sources.mcp.via import write_client
 from graph.sources.notion import make_client as notion_client
 from graph.sources.notion_store import NotionStore
 from graph.state import State
@@ -51,6 +53,8 @@ def analyze(state: State, config: RunnableConfig = None) -> dict:
     report, notes = ground_report(report, evidence, state.get("people") or {})
     report.notes.extend(log + notes)
     for name, s in sources_summary(state).items():
+        for gap in (state.get(name) or {}).get("gaps") or []:  # e.g. history an MCP tool cannot page back through
+            report.notes.append(f"{SOURCE_NAMES[name]}: {gap}")
         if s["status"] != "ok":
             report.notes.append(f"{SOURCE_NAMES[name]} was not available ({s['error']}); its evidence is missing.")
             report.open_questions.append(f"What does {SOURCE_NAMES[name]} hold about this incident? It could not be "
@@ -96,10 +100,14 @@ def publish(state: State, config: RunnableConfig = None) -> dict:
     log: list[str] = []
     try:
         parent = parent_page(cfg, private)
-        if not cfg.notion_token:
-            raise PublishError("NOTION_TOKEN is not set, so the report cannot be published to Notion")
         http = for_config(config)  # the run's Notion client, shared with gathering (graph/nodes/gather.py)
-        client = http.shared("notion", lambda: http.watch_notion(notion_client(cfg)))
+        try:
+            client = write_client(cfg, http)  # the Notion MCP server, only when POSTMORTEM_MCP_WRITE allows it
+        except SourceError as exc:
+            raise PublishError(f"the Notion MCP server cannot publish: {exc}") from None
+        if client is None and not cfg.notion_token:
+            raise PublishError("NOTION_TOKEN is not set, so the report cannot be published to Notion")
+        client = client or http.shared("notion", lambda: http.watch_notion(notion_client(cfg)))
         title = page_title(report, report.metrics.started)
         made_from = ok_sources(state)
         once = {"new_page": bool(state.get("new_page")), "made_from": made_from, "force": bool(state.get("force"))}

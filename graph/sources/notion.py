@@ -38,7 +38,7 @@ class NotionSource:
 
     def __init__(self, cfg: Configuration, client: Client | None = None, budget: Budget | None = None,
                  store: NotionStore | None = None):
-        if not cfg.notion_token:
+        if not cfg.notion_token and client is None:  # an MCP server's adapter holds no token of ours
             raise SourceError("NOTION_TOKEN is not set")
         self.client = client or make_client(cfg)
         self.budget = budget or Budget(cfg.source_budget_s)

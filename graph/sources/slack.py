@@ -40,7 +40,7 @@ class SlackSource:
     def __init__(self, cfg: Configuration, channels: list[str] | None = None, allowed: list[str] | None = None,
                  client: WebClient | None = None, people: dict[str, str] | None = None,
                  private_ok: str | None = None, budget: Budget | None = None, http: RunHttp | None = None):
-        if not cfg.slack_bot_token:
+        if client is None and not cfg.slack_bot_token:  # a given client (an MCP adapter) holds its own credentials
             raise SourceError("SLACK_BOT_TOKEN is not set")
         self.budget, self.http = budget or Budget(cfg.source_budget_s), http
         self.cfg, self.client = cfg, client or make_client(cfg, budget=self.budget, http=http)
@@ -55,6 +55,11 @@ class SlackSource:
         self._channels: dict[str, str] = {}
         self._base = ""
         self._mine: frozenset[str] = frozenset()  # this app's bot user and bot ids: its posts are never evidence
+
+    @property
+    def gaps(self) -> list[str]:
+        """What the client could not reach (an MCP adapter's history that stops short of the window); none natively."""
+        return list(getattr(self.client, "gaps", []))
 
     # -- plumbing ---------------------------------------------------------------------------------------------------
     def _call(self, method: str, **kw) -> dict:

@@ -152,7 +152,7 @@ class JiraAPI:
 def build_app(ctx) -> web.Application:
     st = JiraState.build(ctx)
     api = JiraAPI(st, ctx.jira_deployment)
-    app = web.Application(middlewares=[auth_middleware(ctx.tokens)])
+    app = web.Application(middlewares=[auth_middleware(ctx.tokens, ctx.jira_deployment)])
     app[STATE] = st
     r = "/rest/api/{v:2|3|latest}/"
     routes = [("GET", "serverInfo", api.server_info), ("GET", "myself", api.myself), ("GET", "project", api.projects),

@@ -1,4 +1,4 @@
-"""HTTP plumbing shared by the Jira sandbox routes: Basic auth, parameters, versions and Jira's error bodies."""
+"""HTTP plumbing shared by the Jira sandbox routes: auth, parameters, versions and Jira's error bodies."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ def jerror(status: int, *messages: str, errors: dict | None = None) -> web.Respo
     return web.json_response({"errorMessages": list(messages), "errors": errors or {}}, status=status)
 
 
-def _authorized(request: web.Request, tokens) -> bool:
+def _authorized(request: web.Request, tokens, bearer: bool) -> bool:
     header = request.headers.get("Authorization", "")
+    if bearer and header.startswith("Bearer "):  # Data Center (8.14+) takes a personal access token this way
+        return header[7:] == tokens.jira_token
     if not header.startswith("Basic "):
         return False
     try:
@@ -26,12 +28,14 @@ def _authorized(request: web.Request, tokens) -> bool:
     return user == tokens.jira_email and secret == tokens.jira_token
 
 
-def auth_middleware(tokens):
+def auth_middleware(tokens, deployment: str = "cloud"):
+    bearer = deployment != "cloud"  # Cloud's API tokens are Basic only; its Bearer tokens are OAuth's, not ours
+
     @web.middleware
     async def check(request: web.Request, handler):
         # Anonymous callers may read public pages, but wrong credentials are refused everywhere, as on Cloud.
         anonymous = "Authorization" not in request.headers
-        if (anonymous and request.path.startswith(_PUBLIC)) or _authorized(request, tokens):
+        if (anonymous and request.path.startswith(_PUBLIC)) or _authorized(request, tokens, bearer):
             return await handler(request)
         resp = jerror(401, "Client must be authenticated to access this resource.")
         resp.headers["WWW-Authenticate"] = 'Basic realm="protected-area"'

@@ -34,7 +34,7 @@ def sb(monkeypatch, tmp_path):
     monkeypatch.setenv("POSTMORTEM_CHECKPOINT_DB", str(tmp_path / "runs.sqlite"))
     monkeypatch.setenv("POSTMORTEM_SOURCE_BUDGET_S", "1")  # a source that is down fails after one short retry
     with Sandbox() as sandbox:
-        monkeypatch.setattr(commands, "start_sandbox", lambda workspace, port=0: Lent(sandbox))
+        monkeypatch.setattr(commands, "start_sandbox", lambda workspace, port=0, **kw: Lent(sandbox))
         yield sandbox
 
 

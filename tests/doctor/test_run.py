@@ -1,4 +1,4 @@
-"""All the rows together, in a fixed order; MCP; and the table a person reads in a terminal or in Slack."""
+"""All the rows together, in a fixed order; and the table a person reads in a terminal or in Slack."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import re
 
 from doctor import Row, render_mrkdwn, render_text, run_checks
 from doctor import run as doctor_run
-from doctor.mcp import check_mcp
 from tests.doctor.support import config, row
 
 CHECKS = ["Slack bot token", "Slack bot scopes", "Slack user token", "Slack channels", "Configured channels",
@@ -30,13 +29,6 @@ def test_one_check_that_crashes_leaves_the_other_rows(sb, monkeypatch):
     bad = row(rows, "Jira")
     assert bad.status == "fail" and bad.detail == "the check itself failed: KeyError: 'surprise'" and bad.fix
     assert row(rows, "Notion token").status == "ok" and row(rows, "Model").status == "ok"
-
-
-def test_mcp_servers_are_skipped_unless_configured_and_then_not_supported_yet():
-    (none,) = check_mcp({})
-    assert (none.status, none.detail) == ("skip", "none configured")
-    (bad,) = check_mcp({"POSTMORTEM_MCP_CONFIG": "mcp.json"})
-    assert bad.status == "fail" and "not supported yet" in bad.detail and "Unset POSTMORTEM_MCP_CONFIG" in bad.fix
 
 
 ROWS = [Row("Slack bot token", "ok", "valid: @postmortem in Acme"),

@@ -126,7 +126,7 @@ def cli_sb(monkeypatch, tmp_path):
     data = workspace(OTHERS + [page("Post Mortems", edited="2025-07-01T10:00:00Z"),
                                page("Incident reviews", edited="2025-08-01T10:00:00Z")], [db])
     with Sandbox(parse_workspace(data, "target")) as sandbox:
-        monkeypatch.setattr(commands, "start_sandbox", lambda workspace, port=0: Lent(sandbox))
+        monkeypatch.setattr(commands, "start_sandbox", lambda workspace, port=0, **kw: Lent(sandbox))
         yield sandbox
 
 
@@ -166,7 +166,7 @@ def test_nowhere_to_publish_still_prints_the_report(monkeypatch, tmp_path, capsy
     monkeypatch.setenv("POSTMORTEM_CHECKPOINT_DB", str(tmp_path / "runs.sqlite"))
     monkeypatch.delenv("NOTION_PARENT_PAGE_ID", raising=False)
     with Sandbox(parse_workspace(workspace(OTHERS), "nowhere")) as sandbox:
-        monkeypatch.setattr(commands, "start_sandbox", lambda workspace, port=0: Lent(sandbox))
+        monkeypatch.setattr(commands, "start_sandbox", lambda workspace, port=0, **kw: Lent(sandbox))
         code, out, err = postmortem(capsys)
     assert code == 1 and REPORTED in out and "No Notion page to publish under" in err and "Offsite" in err
 
