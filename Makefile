@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint sandbox demo dev bench eval requirements clean mcp
+.PHONY: install test lint sandbox demo dev bench eval requirements clean mcp postgres
 
 install: $(STAMP)
 
@@ -26,6 +26,18 @@ browser:
 	if $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $(BROWSER_PKGS); then exit 0; fi; \
 	if [ "$$CI" = true ]; then echo "error: the browser test needs Chromium in CI" >&2; exit 1; fi; \
 	echo "warning: could not install Chromium; the browser test will be skipped" >&2
+
+# The database tests start a throwaway server from Debian's postgresql package (initdb, pg_ctl, postgres; the tests
+# never use the system cluster it creates). Outside CI a failed install only warns (those tests then skip).
+postgres:
+	@if [ -n "$$POSTMORTEM_PG_BIN" ] && [ -x "$$POSTMORTEM_PG_BIN/initdb" ]; then exit 0; fi; \
+	if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
+	sudo=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
+	echo "installing postgresql for the database tests"; \
+	if $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive \
+	   apt-get install -y --no-install-recommends postgresql; then exit 0; fi; \
+	if [ "$$CI" = true ]; then echo "error: the database tests need PostgreSQL in CI" >&2; exit 1; fi; \
+	echo "warning: could not install PostgreSQL; the database tests will be skipped" >&2
 
 # The MCP servers the tests and `postmortem run --via mcp` start, pinned and installed into the project (never
 # globally): the official Notion server from tools/mcp/package-lock.json, mcp-atlassian in its own venv. Outside CI a
@@ -56,7 +68,7 @@ $(ATLASSIAN_STAMP):
 	$(call mcp_failed,mcp-atlassian $(ATLASSIAN_VERSION))
 
 # The evaluation corpus runs with the tests: a report that got worse fails CI like a broken test.
-test: install browser mcp
+test: install browser mcp postgres
 	$(BIN)/pytest
 	$(BIN)/python eval/run.py
 

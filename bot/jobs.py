@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from bot import replies
 from bot.access import AccessRefused, audience_of, readable_channels
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.dedupe import Seen
-from bot.job_store import JobRecord, JobStore
+from bot.local_queue import LocalQueue
 from bot.outcome_replies import outcome_reply
 from bot.progress import Progress
 from bot.slack_api import SlackAPI
+from graph.checkpoints import close_all as close_checkpoints
 from graph.configuration import Configuration
 from graph.result import build_result
 from graph.runner import Interrupted, new_thread_id, resume_incident, run_incident
@@ -42,34 +42,30 @@ class Request:
         return " ".join(self.incident.lower().split()) or f"thread:{seed.get('channel')}:{seed.get('ts')}"
 
 
-def open_store(path: str) -> JobStore:
-    """The job records live beside the checkpoints; a store that can't be opened stops the bot at start, not at the
-    first request."""
-    try:
-        return JobStore(path)
-    except (sqlite3.Error, OSError) as exc:
-        raise ConfigError(f"POSTMORTEM_CHECKPOINT_DB={path} cannot be opened ({exc}): point it at a file in a "
-                          f"writable folder (default .postmortem/runs.sqlite)") from exc
-
-
 class Jobs:
     """Queue, don't refuse: every request is acknowledged at once and waits for one of `workers` threads."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.seen = Seen()
-        self._pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="postmortem-job")
+        cfg = Configuration.from_runnable_config({"configurable": settings.graph_overrides})
         # Slack chatter before a job (joins, parent message) runs here, never on Bolt's listener threads, so a burst
         # of requests cannot hold up the next acknowledgement.
         self._intake = ThreadPoolExecutor(max(8, 2 * settings.workers), thread_name_prefix="postmortem-intake")
-        self._waiting: dict[Future, tuple[SlackAPI, Request, Progress]] = {}
-        self._count = threading.Lock()
+        self.counts = threading.Lock()
         self.queued = self.running = self.done = self.peak = 0
         self._keys: dict[str, threading.Lock] = {}
         self.stopping = threading.Event()  # set on shutdown: running jobs stop at their next checkpoint
-        self.store = open_store(settings.graph_overrides.get("checkpoint_db") or Configuration().checkpoint_db)
+        if cfg.database_url:  # several processes: deliveries, the queue and the checkpoints are shared
+            from bot.postgres.dedupe import SharedSeen
+            from bot.postgres.queue import SharedQueue
+
+            self.queue = SharedQueue(self, settings.workers, cfg.database_url)
+            self.seen = SharedSeen(cfg.database_url)
+        else:
+            self.queue = LocalQueue(self, settings.workers, cfg.checkpoint_db)
+            self.seen = Seen()
         # MCP servers start once, now, and stay up between requests (graph/sources/mcp/session.py keeps them).
-        self.intake(self._warm_mcp, Configuration.from_runnable_config({"configurable": settings.graph_overrides}))
+        self.intake(self._warm_mcp, cfg)
 
     @staticmethod
     def _warm_mcp(cfg: Configuration) -> None:
@@ -86,49 +82,39 @@ class Jobs:
         future.add_done_callback(lambda f: f.exception() and log.error("intake failed", exc_info=f.exception()))
         return future
 
-    def submit(self, api: SlackAPI, req: Request) -> Future:
+    def submit(self, api: SlackAPI, req: Request) -> None:
         """Post the progress line in the thread now, run the graph when a worker is free."""
         if not req.run_id:
             req = replace(req, run_id=new_thread_id(req.incident or "thread"))
-        self.store.add(JobRecord(req.run_id, req.incident, req.user, req.channel, req.thread_ts, req.seed_thread))
         progress = Progress(api, req.channel, req.thread_ts, req.run_id)
-        with self._count:
+        with self.counts:
             busy = self.queued + self.running >= self.settings.workers
             self.queued += 1
         if busy:
             progress.step = "queued behind other post-mortems…"
         progress.start()
-        with self._count:
-            future = self._pool.submit(self._run, api, req, progress)
-            self._waiting[future] = (api, req, progress)
-        future.add_done_callback(self._forget)
-        return future
-
-    def _forget(self, future: Future) -> None:
-        with self._count:
-            self._waiting.pop(future, None)
+        self.queue.put(api, req, progress)
 
     def shutdown(self, grace_s: float = 8.0) -> None:
-        """Stop taking work. Queued jobs stay recorded and start on the next start; running ones stop at their next
-        checkpoint (waited for up to `grace_s`, so a platform's 10 s grace is kept) and resume from it."""
+        """Stop taking work. Queued jobs stay queued (here: recorded, and started on the next start; shared: for any
+        process); running ones stop at their next checkpoint (waited for up to `grace_s`, so a platform's 10 s grace
+        is kept) and resume from it."""
         self.stopping.set()
         self._intake.shutdown(wait=True)
-        with self._count:
-            waiting = list(self._waiting.items())
-        # cancel() runs the done callbacks, which take the lock: so outside it.
-        for _, (api, req, progress) in [(f, job) for f, job in waiting if f.cancel()]:
+        for api, req, progress in self.queue.shutdown(grace_s):
             progress.finish_with("waiting for the restart :hourglass_flowing_sand:")
-            self._say(api, req, replies.deferred_reply(req.run_id))
-        wait([f for f, _ in waiting if not f.cancelled()], timeout=grace_s)
-        self._pool.shutdown(wait=False)
+            self.say(api, req, replies.deferred_reply(req.run_id))
         close_mcp()  # the servers are this process's children: they stop with it, sessions closed in order
+        if hasattr(self.seen, "close"):  # the shared database's pools, closed before the process exits
+            self.seen.close()
+            close_checkpoints()
 
     def recover(self, api: SlackAPI) -> int:
-        """Take up the jobs an earlier process accepted and did not finish; each thread is told."""
-        records = self.store.unfinished()
+        """Start taking jobs: first those an earlier process accepted and did not finish, each thread told."""
+        records = self.queue.start(api)
         for rec in records:
             req = Request(rec.incident, rec.user, rec.channel, rec.thread_ts, rec.seed_thread, rec.run_id, True)
-            self._say(api, req, replies.resumed_reply(rec.run_id, rec.status))
+            self.say(api, req, replies.resumed_reply(rec.run_id, rec.status))
             self.submit(api, req)
         return len(records)
 
@@ -144,16 +130,17 @@ class Jobs:
                             should_stop=stop)[1]
 
     def _lock_for(self, key: str) -> threading.Lock:
-        with self._count:
+        with self.counts:
             return self._keys.setdefault(key, threading.Lock())
 
-    def _run(self, api: SlackAPI, req: Request, progress: Progress) -> None:
-        with self._count:
+    def run(self, api: SlackAPI, req: Request, progress: Progress) -> None:
+        """One job, start to reply; whatever happens, the thread is told."""
+        with self.counts:
             self.queued -= 1
             self.running += 1
             self.peak = max(self.peak, self.running)
         run_id, started = req.run_id, False
-        self.store.set_status(run_id, "running")
+        self.queue.set_status(run_id, "running")
         try:
             # Two people asking for the same incident at once get one page: the second run updates it.
             with self._lock_for(req.key):
@@ -164,23 +151,25 @@ class Jobs:
                 started = True
                 state = self._execute(req, inputs, progress)
             self._reply(api, req, progress, run_id, state)
-            self.store.set_status(run_id, "done")
+            self.queue.set_status(run_id, "done")
         except Interrupted:
-            self.store.set_status(run_id, "interrupted")
+            self.queue.set_status(run_id, "interrupted")
             progress.finish_with("paused for a restart :double_vertical_bar:")
-            self._say(api, req, replies.paused_reply(run_id))
+            self.say(api, req, replies.paused_reply(run_id))
+            if self.queue.retries_interrupted:
+                raise  # the shared queue gives the job to another process, which resumes it from the checkpoint
         except AccessRefused as exc:
-            self.store.set_status(run_id, "failed")
+            self.queue.set_status(run_id, "failed")
             progress.finish(False)
-            self._say(api, req, f":no_entry: {exc}")
+            self.say(api, req, f":no_entry: {exc}")
         except Exception as exc:  # noqa: BLE001 - never fail silently: whatever broke is told in the thread
             log.exception("post-mortem job for %r failed", req.incident)
-            self.store.set_status(run_id, "failed")
+            self.queue.set_status(run_id, "failed")
             progress.finish(False)
             error = f"{type(exc).__name__}: {exc}"
-            self._say(api, req, replies.crashed_reply(req.incident or "this thread", error, run_id if started else None))
+            self.say(api, req, replies.crashed_reply(req.incident or "this thread", error, run_id if started else None))
         finally:
-            with self._count:
+            with self.counts:
                 self.running -= 1
                 self.done += 1
 
@@ -190,7 +179,7 @@ class Jobs:
         if result["status"] in ("kept", "no_evidence"):  # nothing published, on purpose: why, and what would help
             step, text = outcome_reply(result)
             progress.finish_with(step)
-            self._say(api, req, text)
+            self.say(api, req, text)
             return
         if result["status"] != "failed":
             progress.finish(True)
@@ -205,12 +194,12 @@ class Jobs:
                 api.post_ephemeral(req.channel, req.user, hint, thread_ts=req.thread_ts)
             except Exception:  # noqa: BLE001
                 log.exception("could not tell %s privately how to set up publishing", req.user)
-        self._say(api, req, replies.publish_failed_reply(incident, result.get("error"), run_id, bool(markdown)))
+        self.say(api, req, replies.publish_failed_reply(incident, result.get("error"), run_id, bool(markdown)))
         for chunk in replies.markdown_snippets(markdown):
             api.post_message(req.channel, chunk, thread_ts=req.thread_ts)
 
     @staticmethod
-    def _say(api: SlackAPI, req: Request, text: str) -> None:
+    def say(api: SlackAPI, req: Request, text: str) -> None:
         try:
             api.post_message(req.channel, text, thread_ts=req.thread_ts)
         except Exception:  # noqa: BLE001 - Slack itself is failing; the log is all that is left

@@ -181,6 +181,11 @@ def paused_reply(run_id: str) -> str:
             f"saved; I'll continue from there when I'm back (run `{run_id}`).")
 
 
+def takeover_reply(run_id: str) -> str:
+    return (f":arrows_counterclockwise: The instance writing this post-mortem stopped; another one picks it up where "
+            f"it stopped (run `{run_id}`).")
+
+
 def resumed_reply(run_id: str, status: str) -> str:
     where = "where it stopped" if status in ("running", "interrupted") else "now"
     return f":arrows_counterclockwise: I'm back after a restart and am picking this post-mortem up {where} (run `{run_id}`)."

@@ -158,9 +158,9 @@ def sandbox_record(workspace: str, sb: Sandbox) -> dict:
 
 
 def resume(args) -> int:
-    db = Configuration().checkpoint_db
-    if not Path(db).exists():
-        return bad_input(f"no saved runs at {db}")
+    cfg = Configuration()
+    if not (cfg.database_url or Path(cfg.checkpoint_db).exists()):
+        return bad_input(f"no saved runs at {cfg.checkpoint_db}")
     from graph.runner import resume_incident, saved_state
     from sandbox.faults import FaultSpecError
 

@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--profile", choices=("fast", "realistic"),
                     help="fast (default): answers at once; realistic: each vendor's latency and rate limits "
                          "(also POSTMORTEM_SANDBOX_PROFILE, which every sandbox start reads)")
+    db = sub.add_parser("db", help="the shared PostgreSQL database of several bot processes (docs/deploy.md)")
+    db.add_argument("action", choices=("migrate",), help="migrate: create or update its tables")
     return p
 
 
@@ -82,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
             from cli.dev import run_dev
 
             return run_dev(args)
+        if args.command == "db":
+            from cli.db import db
+
+            return db(args)
         if args.command == "demo":
             from cli.demo import run_demo
 

@@ -1,4 +1,4 @@
-"""Runs every area's checks side by side and returns their rows in a fixed order (Slack first, MCP last)."""
+"""Runs every area's checks side by side and returns their rows in a fixed order (Slack first, MCP and the shared database last)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
+from doctor.database import check_database
 from doctor.jira import check_jira
 from doctor.mcp import check_mcp
 from doctor.mode import check_mode
@@ -28,6 +29,7 @@ def run_checks(cfg: Configuration | None = None, env: Mapping[str, str] | None =
         ("Slack", lambda: check_slack(cfg)), ("Slack connection", lambda: check_mode(env)),
         ("Notion", lambda: check_notion(cfg)), ("Jira", lambda: check_jira(cfg)),
         ("Model", lambda: check_model(cfg, env)), ("MCP servers", lambda: check_mcp(cfg, env)),
+        ("Shared database", lambda: check_database(cfg)),
     ]
     # Side by side: the slowest service, not the sum of them, is how long a person waits for the table.
     with ThreadPoolExecutor(len(areas), thread_name_prefix="doctor") as pool:

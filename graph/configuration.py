@@ -41,6 +41,13 @@ def _notion_token() -> str:
     return token
 
 
+def database_url() -> str:
+    """POSTMORTEM_DATABASE_URL, else a platform's DATABASE_URL when it names PostgreSQL (Heroku's add-on sets it)."""
+    url = os.environ.get("POSTMORTEM_DATABASE_URL", "").strip()
+    platform = os.environ.get("DATABASE_URL", "").strip()
+    return url or (platform if platform.startswith(("postgres://", "postgresql://")) else "")
+
+
 @dataclass
 class Configuration:
     slack_api_url: str = field(default_factory=lambda: os.environ.get("SLACK_API_URL", "https://slack.com/api/"))
@@ -74,6 +81,8 @@ class Configuration:
     notion_rate: float = field(default_factory=lambda: float(os.environ.get("POSTMORTEM_NOTION_RATE", "3")))
     # Extra credential formats to redact, `name=regex;name2=regex2` (graph/redact/redactor.py parses it).
     redact_patterns: str = field(default_factory=lambda: os.environ.get("POSTMORTEM_REDACT_PATTERNS", ""))
+    # Several bot processes share their state in PostgreSQL (checkpoints, deliveries, the job queue); '' = SQLite.
+    database_url: str = field(default_factory=lambda: database_url())
     # MCP servers to read sources through (graph/sources/mcp): a JSON file in the `mcpServers` shape; '' = APIs only.
     mcp_config: str = field(default_factory=lambda: os.environ.get("POSTMORTEM_MCP_CONFIG", ""))
     # Publishing goes through the Notion MCP server too only when allowed; else notion-client with NOTION_TOKEN.

@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 
-from graph.checkpoints import checkpointer
+from graph.checkpoints import checkpointer, exists, is_postgres, where
 from graph.configuration import Configuration
 from graph.graph import build_graph
 from graph.http_counts import attach
@@ -23,6 +22,16 @@ class Interrupted(RuntimeError):
     def __init__(self, thread_id: str):
         super().__init__(f"run {thread_id} stopped at a checkpoint; `postmortem resume {thread_id}` continues it")
         self.thread_id = thread_id
+
+
+def _location(overrides: dict) -> str:
+    """The run's checkpoint store: the shared database (POSTMORTEM_DATABASE_URL), else the SQLite file."""
+    cfg = Configuration.from_runnable_config({"configurable": overrides})
+    return where(cfg.database_url, cfg.checkpoint_db)
+
+
+def _shown(location: str) -> str:
+    return "the shared database" if is_postgres(location) else location
 
 
 def new_thread_id(incident: str) -> str:
@@ -50,7 +59,7 @@ def run_incident(inputs: dict, *, overrides: dict | None = None, thread_id: str 
                  on_progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> tuple[str, dict]:
     """Run the whole graph once; returns (thread id, final state). Node exceptions propagate after checkpointing."""
     overrides = overrides or {}
-    db = overrides.get("checkpoint_db") or Configuration().checkpoint_db
+    db = _location(overrides)
     thread_id = thread_id or new_thread_id(inputs.get("incident") or "thread")
     config = {"configurable": {**overrides, "thread_id": thread_id}}
     http = attach(config["configurable"])  # this run's request counts and shared clients, never another run's
@@ -63,8 +72,8 @@ def run_incident(inputs: dict, *, overrides: dict | None = None, thread_id: str 
 
 def saved_state(thread_id: str, *, overrides: dict | None = None) -> dict:
     """What a run had when it stopped (e.g. after a node raised), so a failure still shows what was gathered."""
-    db = (overrides or {}).get("checkpoint_db") or Configuration().checkpoint_db
-    if not Path(db).exists():
+    db = _location(overrides or {})
+    if not exists(db):
         return {}
     with checkpointer(db) as saver:
         return dict(build_graph(saver).get_state({"configurable": {"thread_id": thread_id}}).values)
@@ -74,15 +83,15 @@ def resume_incident(thread_id: str, *, overrides: dict | None = None,
                     on_progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> dict:
     """Continue a run: crashed nodes re-run, finished gathers are kept; an unpublished report is published again."""
     overrides = overrides or {}
-    db = overrides.get("checkpoint_db") or Configuration().checkpoint_db
-    if not Path(db).exists():
+    db = _location(overrides)
+    if not exists(db):
         raise LookupError(f"no saved runs at {db}")
     config = {"configurable": {**overrides, "thread_id": thread_id}}
     with checkpointer(db) as saver:
         graph = build_graph(saver)
         snapshot = graph.get_state(config)
         if not snapshot.values:
-            raise LookupError(f"no saved run with id {thread_id!r} in {db}")
+            raise LookupError(f"no saved run with id {thread_id!r} in {_shown(db)}")
         if not snapshot.next and snapshot.values.get("page"):
             return dict(snapshot.values)  # already published: nothing to do
         if not snapshot.next and snapshot.values.get("report"):

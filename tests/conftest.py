@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+import re
+
 import pytest
 
 from sandbox.server import Sandbox
 from sandbox.workspace.loader import parse_workspace
+from tests.support import postgres
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +40,35 @@ def sb():
     """A fresh bundled summer25 sandbox per test, for tests that write to it (modules may define their own `sb`)."""
     with Sandbox() as sandbox:
         yield sandbox
+
+
+_pg_names = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL cluster, started on first use and shared by the session (tests get own databases).
+
+    Without PostgreSQL the test skips, except in CI, where that is a failure and not a skip."""
+    why = postgres.available()
+    if why is None:
+        try:
+            server = postgres.PostgresServer().start()
+        except postgres.PostgresError as e:
+            why = str(e)
+    if why is not None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but PostgreSQL cannot run: {why}\nrun `make postgres`", pytrace=False)
+        pytest.skip(f"no PostgreSQL: {why} (run `make postgres`)")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres_server, request):
+    """The postgresql:// URL of a fresh, empty database for this test, dropped after it."""
+    # Unique and readable; PostgreSQL keeps only 63 bytes of a name.
+    name = f"t{next(_pg_names)}_{re.sub(r'[^a-z0-9]+', '_', request.node.name.lower())}"[:63]
+    url = postgres_server.create_database(name)
+    yield url
+    postgres_server.drop_database(name)

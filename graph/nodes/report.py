@@ -23,6 +23,7 @@ from graph.result import SOURCE_NAMES, sources_summary
 from graph.sources.base import SourceError
 from graph.sources.mcp.via import write_client
 from graph.sources.notion import make_client as notion_client
+from graph.sources.notion_shared import store_for
 from graph.sources.notion_store import NotionStore
 from graph.state import State
 
@@ -112,7 +113,7 @@ def publish(state: State, config: RunnableConfig = None) -> dict:
         made_from = ok_sources(state)
         once = {"new_page": bool(state.get("new_page")), "made_from": made_from, "force": bool(state.get("force"))}
         owners = owner_names(state.get("requester"), state.get("people"), report.action_items)
-        store = NotionStore.beside(cfg.checkpoint_db, cfg.notion_base_url, cfg.notion_token)
+        store = store_for(cfg.checkpoint_db, cfg.notion_base_url, cfg.notion_token, cfg.database_url)
 
         def to(target: Target) -> dict:
             if target.note and target.note not in report.notes:  # several matched: the report says which it went to

@@ -14,6 +14,7 @@ from graph.sources.base import SourceError
 from graph.sources.notion_http import IN_FLIGHT, gated_client
 from graph.sources.notion_pages import Reader, block_text, is_report, title_of
 from graph.sources.notion_select import choose, edited, parent_hint, title_hits, usable
+from graph.sources.notion_shared import store_for
 from graph.sources.notion_store import NotionStore, plain_id
 from graph.sources.retry import Budget, attempts_note, notion_failure, retrying
 from graph.terms import is_match, match_count
@@ -42,7 +43,7 @@ class NotionSource:
             raise SourceError("NOTION_TOKEN is not set")
         self.client = client or make_client(cfg)
         self.budget = budget or Budget(cfg.source_budget_s)
-        self.store = store or NotionStore.beside(cfg.checkpoint_db, cfg.notion_base_url, cfg.notion_token)
+        self.store = store or store_for(cfg.checkpoint_db, cfg.notion_base_url, cfg.notion_token, cfg.database_url)
         self.reader = Reader(self.client, self._call, self.store)
 
     def _call(self, fn, *args, **kw):

@@ -73,6 +73,15 @@ async def slash_command(hub, user, chan, command: str, text: str, via: str, targ
     return d
 
 
+async def slash_command_retried(hub, user, chan, command: str, text: str, targets: list[Target]) -> list[Delivery]:
+    """One slash command delivered to each target in turn, the same body each time: what a Slack retry does when a
+    load balancer sends it to another instance of the app."""
+    url = hub.responses.new_url(chan.id, user.id, command, text)
+    body = urllib.parse.urlencode(payloads.slash_command(hub.state, user, chan, command, text, url)).encode()
+    payload = dict(urllib.parse.parse_qsl(body.decode()))
+    return [await http(hub, target, payload, body, "application/x-www-form-urlencoded") for target in targets]
+
+
 async def app_mention(hub, user, chan, msg, via: str, target: Target, retry: int = 0) -> Delivery:
     """Tell the app about a message that mentions it (msg is already posted); only where the bot is a member."""
     if hub.state.bot_user_id not in chan.members:

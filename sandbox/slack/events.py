@@ -27,6 +27,13 @@ class SlackDriver:
         target = self._target(via, bot_url, bad_signature, stale)
         return self.sb.call(lambda: deliver.slash_command(self.hub, u, c, command, text, via, target))
 
+    def slash_command_to_each(self, user: str, channel: str, text: str, bot_urls: list[str],
+                              command: str = "/postmortem") -> list[Delivery]:
+        """The same slash command delivery sent to every URL (instances behind one load balancer)."""
+        u, c = self._user(user), self._chan(channel)
+        targets = [self._target("http", url, False, False) for url in bot_urls]
+        return self.sb.call(lambda: deliver.slash_command_retried(self.hub, u, c, command, text, targets))
+
     def mention(self, user: str, channel: str, text: str, thread_ts: str | None = None, via: str = "http",
                 retry: int = 0, bot_url: str | None = None, bad_signature: bool = False,
                 stale: bool = False) -> Delivery:

@@ -9,7 +9,7 @@ from graph.configuration import Configuration
 # Settings a developer's environment could hold that would change what a test sees.
 NEUTRAL = {"slack_channels": [], "jira_projects": [], "openai_api_key": "", "openai_base_url": "",
            "notion_parent_page_id": "", "notion_database_id": "", "notion_data_source_id": "", "mcp_config": "",
-           "mcp_write": False}
+           "mcp_write": False, "database_url": ""}
 
 
 def config(sb, **over) -> Configuration:

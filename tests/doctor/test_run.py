@@ -10,14 +10,14 @@ from tests.doctor.support import config, row
 
 CHECKS = ["Slack bot token", "Slack bot scopes", "Slack user token", "Slack channels", "Configured channels",
           "Slack connection", "Notion token", "Notion publish target", "Notion write access", "Jira credentials",
-          "Jira projects", "Model", "MCP servers"]
+          "Jira projects", "Model", "MCP servers", "Shared database"]
 
 
 def test_every_check_passes_against_the_sandbox_in_a_fixed_order(sb):
     rows = run_checks(config(sb), sb.env)
     assert [r.check for r in rows] == CHECKS
     assert [r for r in rows if r.status == "fail"] == []
-    assert {r.check for r in rows if r.status == "skip"} == {"Configured channels", "MCP servers"}
+    assert {r.check for r in rows if r.status == "skip"} == {"Configured channels", "MCP servers", "Shared database"}
 
 
 def test_one_check_that_crashes_leaves_the_other_rows(sb, monkeypatch):
