@@ -51,7 +51,7 @@ def test_a_failing_service_shows_in_the_private_table(env):
         text = ask(drv, "priya", "incidents")["text"]
     finally:
         sb.faults.clear("jira")
-    assert text.startswith(":x: *postmortem doctor*: 1 of 13 checks failed: Jira credentials.")
+    assert text.startswith(":x: *postmortem doctor*: 1 of 14 checks failed: Jira credentials.")
     (line,) = [x for x in text.splitlines() if x.startswith("Jira credentials")]
     assert line.split()[2] == "FAIL" and "(401)" in line
 

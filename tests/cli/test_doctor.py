@@ -44,7 +44,7 @@ def test_the_bundled_sandbox_passes_every_check(doctor):
                   "Notion publish target", "Notion write access", "Jira credentials", "Jira projects", "Model"):
         assert status_of(out, check) == "ok", check
     assert status_of(out, "MCP servers") == "skip"
-    assert out.rstrip().endswith("All checks passed (11 ok, 2 skipped).")
+    assert out.rstrip().endswith("All checks passed (11 ok, 3 skipped).")
     assert "Traceback" not in err
 
 
@@ -57,7 +57,7 @@ def test_injected_faults_fail_their_rows_and_the_exit_status(doctor, monkeypatch
                                           "Notion token")} == {
         "Slack bot scopes": "FAIL", "Configured channels": "FAIL", "Jira credentials": "FAIL", "Notion token": "ok"}
     assert "missing channels:history" in out and "fix: Type /invite @postmortem in #random" in out
-    assert "3 of 13 checks failed: Slack bot scopes, Configured channels, Jira credentials." in out
+    assert "3 of 14 checks failed: Slack bot scopes, Configured channels, Jira credentials." in out
 
 
 def test_a_workspace_without_a_parent_page_fails_the_publish_target(doctor, tmp_path):
@@ -70,7 +70,7 @@ def test_a_workspace_without_a_parent_page_fails_the_publish_target(doctor, tmp_
     assert code == 1
     assert status_of(out, "Notion publish target") == "FAIL" and status_of(out, "Notion write access") == "skip"
     assert "no page or database to publish under" in out
-    assert "1 of 13 checks failed: Notion publish target." in out
+    assert "1 of 14 checks failed: Notion publish target." in out
 
 
 def test_the_services_configured_in_the_environment_are_checked(doctor, monkeypatch):
