@@ -48,6 +48,7 @@ class Jobs:
     def __init__(self, settings: Settings):
         self.settings = settings
         cfg = Configuration.from_runnable_config({"configurable": settings.graph_overrides})
+        self.jira_url = cfg.jira_url
         # Slack chatter before a job (joins, parent message) runs here, never on Bolt's listener threads, so a burst
         # of requests cannot hold up the next acknowledgement.
         self._intake = ThreadPoolExecutor(max(8, 2 * settings.workers), thread_name_prefix="postmortem-intake")
@@ -183,7 +184,7 @@ class Jobs:
             return
         if result["status"] != "failed":
             progress.finish(True)
-            text, blocks = replies.result_reply(result, run_id)
+            text, blocks = replies.result_reply(result, run_id, tickets=bool(self.jira_url))
             api.post_message(req.channel, text, thread_ts=req.thread_ts, blocks=blocks)
             return
         progress.finish(False)

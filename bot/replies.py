@@ -61,8 +61,9 @@ def _action(item: dict) -> str:
     return f"• {escape(_clip(item.get('text', ''), 200))}{owner}{jira}"
 
 
-def result_reply(result: dict, run_id: str | None) -> tuple[str, list[dict]]:
-    """The final thread reply for a published (created or updated) post-mortem."""
+def result_reply(result: dict, run_id: str | None, *, tickets: bool = False) -> tuple[str, list[dict]]:
+    """The final thread reply for a published (created or updated) post-mortem; with a run id, its buttons: Refresh,
+    and "Create Jira tickets" while some action item has none (`tickets`: Jira is configured)."""
     page, report = result["page"], result.get("report") or {}
     verb = "updated" if page.get("action") == "updated" else "created"
     title = echo(page.get("title") or result["incident"], 2 * ECHO_MAX)
@@ -88,8 +89,31 @@ def result_reply(result: dict, run_id: str | None) -> tuple[str, list[dict]]:
     if run_id:
         context += f"\nRun `{run_id}`"
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
+    if run_id:
+        blocks.append(action_buttons(run_id, sum(not i.get("jira") for i in items) if tickets else 0))
     fallback = text + (f"\nRoot cause: {_clip(root, 280)}" if root else "")
     return fallback, blocks
+
+
+def action_buttons(run_id: str, open_items: int) -> dict:
+    """Refresh; and Create Jira tickets when `open_items` action items have none."""
+    buttons = []
+    if open_items:
+        buttons.append({"type": "button", "action_id": "postmortem_tickets", "value": run_id, "style": "primary",
+                        "text": {"type": "plain_text", "text": f"Create Jira tickets ({open_items})"}})
+    buttons.append({"type": "button", "action_id": "postmortem_refresh", "value": run_id,
+                    "text": {"type": "plain_text", "text": "Refresh"}})
+    return {"type": "actions", "block_id": "postmortem_actions", "elements": buttons}
+
+
+def tickets_reply(user: str, made: list[dict], link: str | None, note: str = "") -> str:
+    """What the thread is told after the modal: the tickets made (or found), and what could not be made."""
+    done = [m for m in made if m.get("key")]
+    lines = [f"<{m['url']}|{m['key']}>" if m.get("url") else m["key"] for m in done]
+    head = (f":ticket: <@{user}> created {len(done)} Jira ticket(s): {', '.join(lines)}"
+            + (f", each related to {link}." if link and done else ".")) if done else f":ticket: <@{user}>: no ticket made."
+    problems = [f"• {m.get('error')}" for m in made if m.get("error")]
+    return "\n".join([head, *problems, *([note] if note else [])])
 
 
 def _section(text: str) -> dict:

@@ -80,6 +80,12 @@ class SlackAPI:
     def post_ephemeral(self, channel: str, user: str, text: str, *, thread_ts: str | None = None) -> dict:
         return self.call("chat.postEphemeral", channel=channel, user=user, text=text, thread_ts=thread_ts)
 
+    def open_view(self, trigger_id: str, view: dict) -> dict:
+        return self.call("views.open", trigger_id=trigger_id, view=view)
+
+    def thread_messages(self, channel: str, ts: str) -> list[dict]:
+        return self.call("conversations.replies", channel=channel, ts=ts, limit=200).get("messages") or []
+
     def thread_parent(self, channel: str, ts: str) -> dict | None:
         messages = self.call("conversations.replies", channel=channel, ts=ts, limit=1).get("messages") or []
         return messages[0] if messages else None

@@ -101,3 +101,16 @@ def resume_incident(thread_id: str, *, overrides: dict | None = None,
             return _stream(graph, None, config, on_progress, should_stop)
         finally:
             http.close()
+
+
+def amend_state(thread_id: str, update: dict, *, overrides: dict | None = None) -> dict:
+    """Change a finished run's saved state after the fact (tickets created, a section redrafted), so the next
+    action on it sees the change; returns the new state."""
+    db = _location(overrides or {})
+    config = {"configurable": {**(overrides or {}), "thread_id": thread_id}}
+    with checkpointer(db) as saver:
+        graph = build_graph(saver)
+        if not graph.get_state(config).values:
+            raise LookupError(f"no saved run with id {thread_id!r} in {_shown(db)}")
+        graph.update_state(config, update, as_node="publish")
+        return dict(graph.get_state(config).values)

@@ -56,6 +56,7 @@ class State(InputState, total=False):
     timings: Annotated[dict[str, float], merge]
     requests: Annotated[dict[str, int], most]  # HTTP requests the run made so far, per service (graph/http_counts)
     log: Annotated[list[str], operator.add]  # human-readable notes (fallbacks, skipped references)
+    drafts: dict  # redrafts of one section waiting for Approve/Discard in Slack: id -> {section, report, by, …}
 
 
 class OutputState(TypedDict, total=False):

@@ -72,3 +72,13 @@ def pg_url(postgres_server, request):
     url = postgres_server.create_database(name)
     yield url
     postgres_server.drop_database(name)
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium for one test (tests/support/browser.py: skipped without one outside CI, failed in CI)."""
+    from tests.support.browser import chromium, require_browser
+
+    require_browser()
+    with chromium() as driver:
+        yield driver

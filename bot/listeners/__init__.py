@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import commands, mentions
+from bot.listeners import actions, commands, mentions
 
 
 def register(app: App) -> None:
     commands.register(app)
     mentions.register(app)
+    actions.register(app)

@@ -8,6 +8,7 @@ from logging import Logger
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot import redraft
 from bot.access import refusal_with_lookup
 from bot.config import Settings
 from bot.jobs import Jobs, Request
@@ -20,6 +21,7 @@ _EMOJI = re.compile(r":[a-z0-9_+'-]+:")
 _CODE = re.compile(r"(?<![\w-])#?([A-Za-z]{2,}[0-9]{1,4})(?![\w-])")  # SUMMER25, promo codes, incident tags
 _WORD = re.compile(r"\w[\w'.:/-]*")
 MAX_WORDS = 8
+REDRAFT = "redraft"
 
 
 def register(app: App) -> None:
@@ -45,6 +47,9 @@ def start(jobs: Jobs, settings: Settings, api: SlackAPI, event: dict, logger: Lo
             api.post_ephemeral(channel, user, why, thread_ts=in_thread)
             return
         text = " ".join(_MARKUP.sub(" ", event.get("text") or "").split())
+        if text.lower().split(" ")[0] == REDRAFT:  # `@postmortem redraft root cause …` in a result's thread
+            redraft.propose(settings, api, channel, in_thread, user, text[len(REDRAFT):])
+            return
         if text.lower() in HELP_WORDS or (not text and not in_thread):
             api.post_message(channel, USAGE, thread_ts=reply_ts)
             return

@@ -10,13 +10,14 @@ from aiohttp import web
 
 from sandbox.faults import STATE
 from sandbox.jira import html as jira_html
-from sandbox.jira import shapes
+from sandbox.jira import links, shapes
+from sandbox.jira.create import create_issue
 from sandbox.jira.http import api_version, auth_middleware, expand_param, int_param, jerror, params
 from sandbox.jira.jql import JQLError
 from sandbox.jira.state import ISSUE_TYPES, JiraState
-from sandbox.jira.write import create_comment, create_issue
+from sandbox.jira.write import create_comment
 
-_NO_ISSUE = "Issue does not exist or you do not have permission to see it."
+_NO_ISSUE = links.NO_ISSUE
 # Cloud's answer on /rest/api/{2,3}/search since their removal (CHANGE-2046, 2025).
 _SEARCH_GONE = ("The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full "
                 "migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046")
@@ -137,6 +138,15 @@ class JiraAPI:
     async def create(self, request: web.Request) -> web.Response:
         return await create_issue(self.st, request)
 
+    async def link(self, request: web.Request) -> web.Response:
+        return await links.link_issues(self.st, request)
+
+    async def link_types(self, request: web.Request) -> web.Response:
+        return await links.link_types(self.st, request)
+
+    async def users(self, request: web.Request) -> web.Response:
+        return await links.user_search(self.st, request)
+
     async def browse(self, request: web.Request) -> web.Response:
         rec = self.st.find(request.match_info["key"])
         if rec is None:
@@ -160,7 +170,8 @@ def build_app(ctx) -> web.Application:
               ("GET", "field", api.fields), ("GET", "search/jql", api.search_jql),
               ("POST", "search/jql", api.search_jql), ("GET", "issue/{key}", api.issue),
               ("GET", "issue/{key}/comment", api.comments), ("POST", "issue/{key}/comment", api.add_comment),
-              ("POST", "issue", api.create)]
+              ("POST", "issue", api.create), ("POST", "issueLink", api.link), ("GET", "issueLinkType", api.link_types),
+              ("GET", "user/search", api.users)]
     for method, path, handler in routes:
         app.router.add_route(method, r + path, handler)
     # Cloud answers 410 Gone on the retired search; Data Center (deployment "datacenter") still serves v2 search.

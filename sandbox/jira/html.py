@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 
-from sandbox.jira.shapes import jtime
+from sandbox.jira.shapes import jtime, link_type
 from sandbox.jira.state import IssueRec, JiraState
 
 _STYLE = ("body{font-family:sans-serif;max-width:50em;margin:2em auto;color:#172b4d}"
@@ -34,8 +34,10 @@ def _who(st: JiraState, name: str | None) -> str:
 
 
 def render(st: JiraState, rec: IssueRec) -> str:
-    links = "".join(f'<li>{escape(lk.type)} <a href="/browse/{escape(lk.key)}">{escape(lk.key)}</a></li>'
-                    for lk in rec.links)
+    # Both ends of a link, as Jira shows them: this issue's own (outward verb) and others' pointing here (inward).
+    pairs = [(link_type(lk.type)["outward"], lk.key) for lk in rec.links] + [
+        (link_type(other.links[i].type)["inward"], other.key) for other, i in st.inbound.get(rec.key, ())]
+    links = "".join(f'<li>{escape(verb)} <a href="/browse/{escape(key)}">{escape(key)}</a></li>' for verb, key in pairs)
     comments = "".join(f'<li id="comment-{c.id}"><b>{_who(st, c.author)}</b> <span class="meta">{_when(c.at)}</span>'
                        f"<pre>{escape(c.body)}</pre></li>" for c in rec.comments)
     history = "".join(f'<li><span class="meta">{_when(t.at)}</span> {_who(st, t.by)}: '
@@ -50,6 +52,7 @@ def render(st: JiraState, rec: IssueRec) -> str:
  &middot; Assignee: {_who(st, rec.assignee)} &middot; Reporter: {_who(st, rec.reporter)}</p>
 <p class="meta">Created {_when(rec.created)} &middot; Updated {_when(rec.updated)}
 {f" &middot; Resolved {_when(rec.resolved)}" if rec.resolved else ""}
+{f" &middot; Due {rec.due:%d %b %Y}" if rec.due else ""}
 {f" &middot; Labels: {escape(', '.join(rec.labels))}" if rec.labels else ""}</p>
 <h2>Description</h2><pre>{escape(rec.description) or "<i>None</i>"}</pre>
 {f"<h2>Links</h2><ul>{links}</ul>" if links else ""}

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 from sandbox.jira.adf import to_adf
 from sandbox.jira.jql_eval import CATEGORY
-from sandbox.jira.state import ISSUE_TYPES, PRIORITIES, STATUSES, CommentRec, IssueRec, JiraState
+from sandbox.jira.state import ISSUE_TYPES, LINK_TYPES, PRIORITIES, STATUSES, CommentRec, IssueRec, JiraState
 
 ALL_FIELDS = ("summary", "description", "status", "issuetype", "priority", "reporter", "assignee", "creator",
               "labels", "created", "updated", "resolutiondate", "resolution", "project", "parent", "issuelinks",
-              "subtasks", "statuscategorychangedate", "comment")
+              "subtasks", "statuscategorychangedate", "duedate", "comment")
 NAVIGABLE = tuple(f for f in ALL_FIELDS if f != "comment")
 _CATEGORIES = {"new": (2, "To Do", "blue-gray"), "indeterminate": (4, "In Progress", "yellow"),
                "done": (3, "Done", "green")}
@@ -50,10 +50,15 @@ def user_json(st: JiraState, name: str | None, v: str) -> dict | None:
     u = st.users.get(name)
     if u is None:
         return None
-    out = {"self": f"{st.base_url}/rest/api/{v}/user?accountId={u.account_id}", "accountId": u.account_id,
-           "avatarUrls": {s: f"{st.base_url}/avatar/{u.account_id}?s={s[:2]}"
-                          for s in ("48x48", "24x24", "16x16", "32x32")},
-           "displayName": u.display_name, "active": True, "timeZone": u.tz, "accountType": "atlassian"}
+    avatars = {s: f"{st.base_url}/avatar/{u.account_id}?s={s[:2]}" for s in ("48x48", "24x24", "16x16", "32x32")}
+    if not st.cloud:  # Data Center names users by username (and key); account ids are Cloud's
+        out = {"self": f"{st.base_url}/rest/api/{v}/user?username={u.name}", "key": u.name, "name": u.name,
+               "avatarUrls": avatars, "displayName": u.display_name, "active": True, "deleted": False,
+               "timeZone": u.tz, "locale": "en_US"}
+    else:
+        out = {"self": f"{st.base_url}/rest/api/{v}/user?accountId={u.account_id}", "accountId": u.account_id,
+               "avatarUrls": avatars, "displayName": u.display_name, "active": True, "timeZone": u.tz,
+               "accountType": "atlassian"}
     if u.email:
         out["emailAddress"] = u.email
     return out
@@ -112,17 +117,21 @@ def _link_side(st: JiraState, key: str, v: str) -> dict:
                        "issuetype": issuetype_json(st, other.type, v)}}
 
 
+def link_type(verb: str) -> dict:
+    """The link type whose outward verb a workspace link names ('relates to' is Relates); others as written."""
+    name = next((n for n, (_, _, out) in LINK_TYPES.items() if out == verb.lower()), None)
+    tid, inward, outward = LINK_TYPES[name] if name else ("10003", verb, verb)
+    return {"id": tid, "name": name or verb.capitalize(), "inward": inward, "outward": outward}
+
+
 def _links(st: JiraState, rec: IssueRec, v: str) -> list[dict]:
     out = []
     for i, link in enumerate(rec.links):
-        name = link.type.capitalize()
         out.append({"id": str(rec.id * 100 + i), "self": f"{st.base_url}/rest/api/{v}/issueLink/{rec.id * 100 + i}",
-                    "type": {"id": "10003", "name": name, "inward": link.type, "outward": link.type},
-                    "outwardIssue": _link_side(st, link.key, v)})
+                    "type": link_type(link.type), "outwardIssue": _link_side(st, link.key, v)})
     for other, i in st.inbound.get(rec.key, ()):  # links point one way in the workspace; Jira shows both ends
-        link = other.links[i]
-        out.append({"id": str(other.id * 100 + i), "type": {"id": "10003", "name": link.type.capitalize(),
-                    "inward": link.type, "outward": link.type}, "inwardIssue": _link_side(st, other.key, v)})
+        out.append({"id": str(other.id * 100 + i), "self": f"{st.base_url}/rest/api/{v}/issueLink/{other.id * 100 + i}",
+                    "type": link_type(other.links[i].type), "inwardIssue": _link_side(st, other.key, v)})
     return out
 
 
@@ -130,7 +139,8 @@ def field_value(st: JiraState, rec: IssueRec, f: str, v: str):
     if f in ("reporter", "creator", "assignee"):
         return user_json(st, rec.assignee if f == "assignee" else rec.reporter, v)
     simple = {"summary": rec.summary, "labels": rec.labels, "created": jtime(rec.created),
-              "updated": jtime(rec.updated), "resolutiondate": jtime(rec.resolved)}
+              "updated": jtime(rec.updated), "resolutiondate": jtime(rec.resolved),
+              "duedate": rec.due.isoformat() if rec.due else None}
     if f in simple:
         return simple[f]
     if f == "description":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from sandbox import ids
@@ -15,6 +15,10 @@ ISSUE_TYPES = {"Epic": "10000", "Task": "10001", "Bug": "10002", "Story": "10003
                "Sub-task": "10005"}
 STATUSES = {"To Do": "10000", "In Progress": "3", "In Review": "10001", "Done": "10002", "Closed": "6"}
 PRIORITIES = {"Highest": "1", "High": "2", "Medium": "3", "Low": "4", "Lowest": "5"}
+# Jira's default link types: name -> (id, inward verb, outward verb). Workspace links name the outward verb.
+LINK_TYPES = {"Blocks": ("10000", "is blocked by", "blocks"), "Cloners": ("10001", "is cloned by", "clones"),
+              "Duplicate": ("10002", "is duplicated by", "duplicates"),
+              "Relates": ("10003", "relates to", "relates to")}
 
 
 @dataclass
@@ -60,6 +64,7 @@ class IssueRec:
     t_desc: Indexed | None = None
     t_comments: Indexed | None = None
     t_text: Indexed | None = None
+    due: date | None = None
 
     def reindex(self) -> None:
         """Stemmed words of each text field, computed once so JQL `~` is a set lookup per issue."""
@@ -77,6 +82,7 @@ class JiraState:
     site: str
     me: str  # the user name behind the API token
     now: object  # callable returning the workspace clock
+    cloud: bool = True  # False: presents as Data Center (users by name, its own error texts)
     users: dict[str, JUser] = field(default_factory=dict)
     projects: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (id, name)
     issues: list[IssueRec] = field(default_factory=list)
@@ -93,7 +99,8 @@ class JiraState:
     def build(cls, ctx) -> JiraState:
         ws = ctx.workspace
         j, slack_users = ws.jira, {u.name: u for u in ws.slack.users}
-        st = cls(base_url=ctx.urls["jira"], site=j.site, me="", now=ctx.now)
+        st = cls(base_url=ctx.urls["jira"], site=j.site, me="", now=ctx.now,
+                 cloud=ctx.jira_deployment == "cloud")
         for u in j.users:
             su = slack_users.get(u.name)
             disp = u.display_name or (su and (su.real_name or su.display_name)) or u.name

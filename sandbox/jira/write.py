@@ -1,4 +1,4 @@
-"""Writes to the Jira sandbox: create issue and add comment, with Jira's field validation errors."""
+"""Writes to the Jira sandbox: add comment, and the request helpers issue creation and links share."""
 
 from __future__ import annotations
 
@@ -9,23 +9,21 @@ from aiohttp import web
 from sandbox.jira import shapes
 from sandbox.jira.adf import from_adf
 from sandbox.jira.http import api_version
-from sandbox.jira.state import ISSUE_TYPES, PRIORITIES, IssueRec, JiraState
-
-_SETTABLE = {"project", "issuetype", "summary", "description", "labels", "assignee", "reporter", "priority", "parent"}
+from sandbox.jira.state import IssueRec, JiraState
 
 
-def _bad(errors: dict, *messages: str) -> web.Response:
+def bad(errors: dict, *messages: str) -> web.Response:
     return web.json_response({"errorMessages": list(messages), "errors": errors}, status=400)
 
 
-async def _body(request: web.Request):
+async def read_json(request: web.Request):
     try:
         return await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
 
 
-def _text(value, v: str, field: str, errors: dict) -> str:
+def text_field(value, v: str, field: str, errors: dict) -> str:
     """v3 takes Atlassian Document Format, v2 a plain string; the wrong one is refused like Jira does."""
     if value is None:
         return ""
@@ -38,7 +36,8 @@ def _text(value, v: str, field: str, errors: dict) -> str:
     return from_adf(value)
 
 
-def _ref(value, *names: str) -> str | None:
+def ref(value, *names: str) -> str | None:
+    """A reference given bare or as an object ({"key": …} / {"id": …}), by the first of names it carries."""
     if isinstance(value, str | int):
         return str(value)
     if isinstance(value, dict):
@@ -46,70 +45,14 @@ def _ref(value, *names: str) -> str | None:
     return None
 
 
-def _user(st: JiraState, value, field: str, errors: dict) -> str | None:
-    if value is None:
-        return None
-    ref = _ref(value, "accountId", "id", "name", "emailAddress")
-    name = st.user(ref) if ref else None
-    if name is None:
-        errors[field] = f"Specified user does not exist or you do not have required permissions: {ref}"
-    return name
-
-
-async def create_issue(st: JiraState, request: web.Request) -> web.Response:
-    v, body = api_version(request), await _body(request)
-    if not isinstance(body, dict) or not isinstance(body.get("fields"), dict):
-        return _bad({}, "Request body must be a JSON object with 'fields'.")
-    f, errors = body["fields"], {}
-    for name in f:
-        if name not in _SETTABLE:
-            errors[name] = f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."
-    pref = _ref(f.get("project"), "key", "id")
-    project = st.project_key(pref) if pref else None
-    if project is None:
-        errors["project"] = "Specify a valid project ID or key"
-    tref = _ref(f.get("issuetype"), "name", "id")
-    itype = next((n for n, i in ISSUE_TYPES.items() if tref in (n, i)), None)
-    if itype is None:
-        errors["issuetype"] = "Specify an issue type" if tref is None else "Specify a valid issue type"
-    summary = f.get("summary")
-    if not isinstance(summary, str) or not summary.strip():
-        errors["summary"] = "You must specify a summary of the issue."
-    description = _text(f.get("description"), v, "description", errors)
-    labels = f.get("labels") or []
-    if not isinstance(labels, list) or any(not isinstance(x, str) or " " in x for x in labels):
-        errors["labels"] = "The label must not contain spaces."
-    pr = _ref(f.get("priority"), "name", "id") or "Medium"
-    priority = next((n for n, i in PRIORITIES.items() if pr in (n, i)), None)
-    if priority is None:
-        errors["priority"] = "Specify a valid 'id' or 'name' for Priority"
-    parent = None
-    if f.get("parent") is not None:
-        rec = st.find(_ref(f["parent"], "key", "id") or "")
-        parent = rec.key if rec else errors.setdefault("parent", "Could not find issue by id or key.")
-    assignee = _user(st, f.get("assignee"), "assignee", errors)
-    reporter = _user(st, f.get("reporter"), "reporter", errors) if f.get("reporter") else st.me
-    if errors:
-        return _bad(errors)
-    now = st.now()
-    key = st.next_key(project)
-    rec = IssueRec(id=10000 + len(st.issues), key=key, project=project, num=int(key.rsplit("-", 1)[1]), type=itype,
-                   summary=summary, description=description, status="To Do", priority=priority, reporter=reporter,
-                   assignee=assignee, labels=list(labels), parent=parent, links=[], created=now, updated=now,
-                   resolved=None, comments=[], transitions=[])
-    st.add_issue(rec)
-    return web.json_response({"id": str(rec.id), "key": rec.key, "self": f"{st.base_url}/rest/api/{v}/issue/{rec.id}"},
-                             status=201)
-
-
 async def create_comment(st: JiraState, rec: IssueRec, request: web.Request) -> web.Response:
-    v, body = api_version(request), await _body(request)
+    v, body = api_version(request), await read_json(request)
     if not isinstance(body, dict) or body.get("body") in (None, ""):
-        return _bad({"comment": "Comment body can not be empty!"})
+        return bad({"comment": "Comment body can not be empty!"})
     errors: dict = {}
-    text = _text(body["body"], v, "comment", errors)
+    text = text_field(body["body"], v, "comment", errors)
     if errors:
-        return _bad(errors)
+        return bad(errors)
     c = st.new_comment(st.me, st.now(), text)
     rec.comments.append(c)
     rec.updated = c.at

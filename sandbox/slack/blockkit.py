@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from sandbox.slack import mrkdwn
+from sandbox.slack import controls, mrkdwn
 from sandbox.slack.emoji import EMOJI, emojify
 
 _RICH_STYLES = (("code", "code"), ("bold", "strong"), ("italic", "em"), ("strike", "s"))
@@ -28,19 +28,38 @@ def _image(el: dict, cls: str) -> str:
     return f'<img class="{cls}" src="{html.escape(url, quote=True)}" alt="{alt}" title="{alt}" loading="lazy">'
 
 
-def element(s, el: dict) -> str:
-    """An interactive element, shown but disabled: the sandbox does not deliver block_actions yet."""
+def where(**attrs) -> str:
+    """The data-* attributes naming an element's surface (channel and ts of a message, or a view's id)."""
+    return "".join(f' data-{k.replace("_", "-")}="{html.escape(str(v), quote=True)}"' for k, v in attrs.items() if v)
+
+
+def _confirm(s, obj: dict | None) -> str:
+    """A button's confirm dialog, kept beside it for the page to show before anything is sent."""
+    if not isinstance(obj, dict):
+        return ""
+    style = obj.get("style") if obj.get("style") in ("primary", "danger") else ""
+    return (f'<template class="bk-confirm" data-style="{style}"><h3>{text_obj(s, obj.get("title"))}</h3>'
+            f'<div class="text">{text_obj(s, obj.get("text"))}</div>'
+            f'<span class="yes">{text_obj(s, obj.get("confirm")) or "Yes"}</span>'
+            f'<span class="no">{text_obj(s, obj.get("deny")) or "Cancel"}</span></template>')
+
+
+def element(s, el: dict, block_id: str = "", at: str = "", state: dict | None = None) -> str:
+    """An element of a section or actions block; buttons and menus send block_actions from the page.
+    `at` is where() of its message or view, `state` the view's state.values (a modal keeps what was entered)."""
     kind = el.get("type")
     if kind == "image":
         return _image(el, "bk-accessory-img")
     if kind == "button":
         style = el.get("style") if el.get("style") in ("primary", "danger") else ""
         label = text_obj(s, el.get("text"))
-        if el.get("url"):
-            return mrkdwn.link(str(el["url"]), f'<span class="bk-btn {style}">{label}</span>')
-        return f'<button class="bk-btn {style}" type="button" disabled>{label}</button>'
-    label = text_obj(s, el.get("placeholder")) or html.escape(str(kind or "element").replace("_", " "))
-    return f'<button class="bk-btn bk-other" type="button" disabled>{label} ▾</button>'
+        ids = where(block_id=block_id, action_id=el.get("action_id"), value=el.get("value")) + at
+        if el.get("url"):  # Slack opens the link and still tells the app about the click
+            return mrkdwn.link(str(el["url"]), f'<span class="bk-btn {style}" data-button="1"{ids}>{label}</span>')
+        return f'<button class="bk-btn {style}" type="button" data-button="1"{ids}>{label}</button>' + \
+            _confirm(s, el.get("confirm"))
+    current = ((state or {}).get(block_id) or {}).get(str(el.get("action_id") or ""))
+    return controls.control(s, el, block_id, current, dispatch=True, where=at)
 
 
 def _rich_inline(s, el: dict) -> str:
@@ -89,8 +108,8 @@ def _rich_part(s, part: dict) -> str:
     return ""
 
 
-def block(s, b: dict) -> str:
-    kind = b.get("type")
+def block(s, b: dict, at: str = "", state: dict | None = None) -> str:
+    kind, bid = b.get("type"), str(b.get("block_id") or "")
     if kind == "header":
         return f'<div class="bk-header">{text_obj(s, b.get("text"))}</div>'
     if kind == "divider":
@@ -100,14 +119,16 @@ def block(s, b: dict) -> str:
         if b.get("fields"):
             body += '<div class="bk-fields">' + "".join(
                 f'<div class="bk-field">{text_obj(s, f)}</div>' for f in b["fields"][:10]) + "</div>"
-        acc = f'<div class="bk-accessory">{element(s, b["accessory"])}</div>' if b.get("accessory") else ""
+        acc = f'<div class="bk-accessory">{element(s, b["accessory"], bid, at, state)}</div>' \
+            if b.get("accessory") else ""
         return f'<div class="bk-section"><div class="bk-main">{body}</div>{acc}</div>'
     if kind == "context":
         parts = [_image(e, "bk-context-img") if e.get("type") == "image" else f"<span>{text_obj(s, e)}</span>"
                  for e in b.get("elements") or []]
         return f'<div class="bk-context">{"".join(parts)}</div>'
     if kind == "actions":
-        return f'<div class="bk-actions">{"".join(element(s, e) for e in b.get("elements") or [])}</div>'
+        parts = "".join(element(s, e, bid, at, state) for e in b.get("elements") or [])
+        return f'<div class="bk-actions">{parts}</div>'
     if kind == "image":
         title = f'<div class="bk-image-title">{text_obj(s, b["title"])}</div>' if b.get("title") else ""
         return f'<div class="bk-image">{title}{_image(b, "bk-img")}</div>'
@@ -116,12 +137,12 @@ def block(s, b: dict) -> str:
     return f'<div class="bk-unknown">[{html.escape(str(kind))} block]</div>'
 
 
-def render(s, blocks: list) -> str:
+def render(s, blocks: list, at: str = "") -> str:
     """A message's blocks; Slack shows blocks instead of the text when a message has them."""
     out = []
     for b in blocks if isinstance(blocks, list) else []:
         try:
-            out.append(block(s, b) if isinstance(b, dict) else "")
+            out.append(block(s, b, at) if isinstance(b, dict) else "")
         except (TypeError, ValueError, AttributeError, KeyError):  # a malformed block must not break the page
             out.append('<div class="bk-unknown">[unreadable block]</div>')
     return "".join(out)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
-from sandbox.slack import deliver, payloads
+from sandbox.slack import deliver, interact, payloads
 from sandbox.slack.deliver import Delivery, Target
 from sandbox.slack.render import render_message
 from sandbox.slack.socket import hub_of
+from sandbox.slack.views import views_of
 
 __all__ = ["Delivery", "SlackDriver"]
 
@@ -70,6 +72,77 @@ class SlackDriver:
             echoed = None
         d.acked = d.acked and echoed == challenge
         return d
+
+    # --- buttons and modals ----------------------------------------------------------------------------
+    def click(self, user: str, channel: str, ts: str, action_id: str, value: str | None = None, via: str = "http",
+              bot_url: str | None = None) -> Delivery:
+        """Click the button `action_id` (and `value`, when several share it) in a message or in an ephemeral
+        message the user sees; ValueError when there is no such button."""
+        u, c = self._user(user), self._chan(channel)
+        target = self._target(via, bot_url, False, False)
+
+        async def run():
+            msg = c.by_ts.get(ts) if not c.private or u.id in c.members else None
+            msg = msg or next((e for e in self.state.ephemeral
+                               if (e["channel"], e["ts"], e["user"]) == (c.id, ts, u.id)), None)
+            if msg is None:
+                raise ValueError(f"{u.name} sees no message {ts} in #{c.name}")
+            action = interact.find_button(msg["blocks"] if isinstance(msg, dict) else msg.blocks, action_id, value)
+            return await interact.block_actions(self.hub, u, c, msg, action, via, target)
+
+        return self.sb.call(run)
+
+    def click_view(self, user: str, action_id: str, value: str | None = None, via: str = "http",
+                   bot_url: str | None = None) -> Delivery:
+        """Click the button `action_id` (and `value`) in the user's top view."""
+        u = self._user(user)
+        target = self._target(via, bot_url, False, False)
+
+        async def run():
+            top = self._top(u.id)
+            action = interact.find_button(top.spec.get("blocks"), action_id, value)
+            return await interact.view_block_actions(self.hub, u, top.id, action, via, target)
+
+        return self.sb.call(run)
+
+    def submit_view(self, user: str, values: dict | None = None, via: str = "http",
+                    bot_url: str | None = None) -> Delivery:
+        """Submit the user's top view; `values` ({block_id: {action_id: entry or plain value}}) over what is there
+        (the initial values at first). See interact.view_submission."""
+        u = self._user(user)
+        target = self._target(via, bot_url, False, False)
+
+        async def run():
+            return await interact.view_submission(self.hub, u, self._top(u.id).id, values, via, target)
+
+        return self.sb.call(run)
+
+    def close_view(self, user: str, via: str = "http", bot_url: str | None = None) -> Delivery | None:
+        """Press Cancel on the user's top view; a Delivery only when the view set notify_on_close."""
+        u = self._user(user)
+        target = self._target(via, bot_url, False, False)
+
+        async def run():
+            return await interact.view_closed(self.hub, u, self._top(u.id).id, via, target)
+
+        return self.sb.call(run)
+
+    def views(self, user: str) -> list[dict]:
+        """The user's open views as views.open returns them, root first, each with the `errors` the app answered."""
+        views, uid = views_of(self.state), self._user(user).id
+        return self._on_loop(lambda: [copy.deepcopy({**views.render(v), **({"errors": v.errors} if v.errors else {})})
+                                      for v in views.stack(uid)])
+
+    def view_errors(self, user: str) -> dict:
+        """The errors the app answered to the user's last submission of their top view ({} if none)."""
+        stack = self.views(user)
+        return stack[-1].get("errors", {}) if stack else {}
+
+    def _top(self, uid: str):
+        top = views_of(self.state).top(uid)
+        if top is None:
+            raise ValueError(f"{uid} has no open view")
+        return top
 
     # --- what the bot did ------------------------------------------------------------------------------
     def thread_messages(self, channel: str, ts: str) -> list[dict]:

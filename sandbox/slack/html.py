@@ -12,7 +12,8 @@ from sandbox.slack.state import Chan, SlackState
 _PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
          '<meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title>'
          '<link rel="icon" href="data:,"><link rel="stylesheet" href="/ui/static/ui.css"></head><body{data}><div class="app">{side}'
-         '<section class="main">{main}</section></div><script src="/ui/static/ui.js"></script></body></html>')
+         '<section class="main">{main}</section></div><script src="/ui/static/ui.js"></script>'
+         '<script src="/ui/static/interact.js"></script></body></html>')
 
 
 def visible(s: SlackState) -> list[Chan]:

@@ -56,8 +56,8 @@ def _author(s: SlackState, uid: str, bot: bool) -> str:
     return f'<span class="who">{html.escape(display(s, uid))}</span>{badge}'
 
 
-def _body(s: SlackState, text: str, blocks) -> str:
-    inner = blockkit.render(s, blocks) if blocks else mrkdwn.render(s, text)
+def _body(s: SlackState, text: str, blocks, at: str = "") -> str:
+    inner = blockkit.render(s, blocks, at) if blocks else mrkdwn.render(s, text)
     return f'<div class="body">{inner}</div>'
 
 
@@ -96,18 +96,20 @@ def message(s: SlackState, c: Chan, m: Msg, hl: str = "", in_thread: bool = Fals
     fold = _summary(s, c, m) if m.replies and not in_thread else ""
     if not (in_thread or is_reply or m.replies):
         edited += f'<a class="reply-link" href="{thread_url(c, m.ts)}">Reply in thread</a>'
+    body = _body(s, m.text, m.blocks, blockkit.where(channel=c.id, ts=m.ts))
     return (f'<div class="{cls}" id="p{digits(m.ts)}" data-ts="{m.ts}" data-thread="{m.thread_ts or ""}">'
             f'{avatar(s, m.user)}<div class="content">{note}<div class="meta">{_author(s, m.user, m.bot)}'
-            f'{_stamp(m.ts, href)}{edited}</div>{_body(s, m.text, m.blocks)}{_extras(m)}{fold}</div></div>')
+            f'{_stamp(m.ts, href)}{edited}</div>{body}{_extras(m)}{fold}</div></div>')
 
 
 def ephemeral(s: SlackState, c: Chan, eph: dict) -> str:
     """What only one person sees, marked the way Slack marks it."""
     uid = eph.get("from") or s.bot_user_id
+    at = blockkit.where(channel=c.id, ts=eph["ts"], ephemeral=1)
     return (f'<div class="msg ephemeral" id="e{digits(eph["ts"])}" data-ts="{eph["ts"]}">{avatar(s, uid)}'
             f'<div class="content"><div class="only">👁 Only visible to you</div><div class="meta">'
             f'{_author(s, uid, True)}{_stamp(eph["ts"], "#")}</div>'
-            f'{_body(s, eph.get("text") or "", eph.get("blocks"))}</div></div>')
+            f'{_body(s, eph.get("text") or "", eph.get("blocks"), at)}</div></div>')
 
 
 def _day(t: datetime) -> str:

@@ -8,6 +8,7 @@ from sandbox.slack.args import Call, make_cursor, offset_page, read_cursor, wind
 from sandbox.slack.render import render_channel, render_message, render_user
 from sandbox.slack.search import search_messages
 from sandbox.slack.state import SlackError
+from sandbox.slack.views_api import VIEW_METHODS
 
 
 def auth_test(call: Call) -> dict:
@@ -157,4 +158,5 @@ METHODS = {
     "chat.postEphemeral": chat_post_ephemeral,
     "chat.getPermalink": chat_get_permalink,
     "search.messages": lambda call: search_messages(call.state, call.user, call.args),
+    **VIEW_METHODS,
 }

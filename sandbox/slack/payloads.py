@@ -1,4 +1,4 @@
-"""Slack's outgoing payloads, shaped exactly as Slack sends them: slash commands, event callbacks, signatures."""
+"""Slack's outgoing payloads, shaped exactly as Slack sends them: slash commands, events, interactions, signatures."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import random
 import re
 import time
 import uuid
+
+from sandbox.slack.views import views_of
 
 VERIFICATION_TOKEN = "sAnDbOxVeRiFiCaTiOn0TkN"  # Slack's deprecated per-app verification token
 _ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -23,22 +25,18 @@ def signature(secret: str, timestamp: str, body: bytes | str) -> str:
     return "v0=" + mac.hexdigest()
 
 
-def trigger_id(team_id: str) -> str:
-    team_num = int(hashlib.sha256(team_id.encode()).hexdigest()[:8], 16)
-    return f"{int(time.time() * 1000) % 10**11}.{team_num}.{uuid.uuid4().hex[:32]}"
-
-
 def event_id() -> str:
     return "Ev" + "".join(random.choices(_ALNUM, k=10))
 
 
 def slash_command(state, user, chan, command: str, text: str, response_url: str) -> dict:
-    """The form fields of a slash command request, in Slack's order (strings only, as the form carries them)."""
+    """The form fields of a slash command request, in Slack's order (strings only, as the form carries them); its
+    trigger_id opens a modal once, within three seconds."""
     team = state.team
     return {"token": VERIFICATION_TOKEN, "team_id": team.id, "team_domain": team.domain, "channel_id": chan.id,
             "channel_name": chan.name, "user_id": user.id, "user_name": user.name, "command": command,
             "text": text, "api_app_id": state.app_id, "is_enterprise_install": "false",
-            "response_url": response_url, "trigger_id": trigger_id(team.id)}
+            "response_url": response_url, "trigger_id": views_of(state).issue_trigger(user.id, channel=chan.id)}
 
 
 def rich_text(text: str) -> list[dict]:
@@ -83,3 +81,45 @@ def event_callback(state, event: dict) -> dict:
 def url_verification() -> dict:
     return {"token": VERIFICATION_TOKEN, "challenge": uuid.uuid4().hex + uuid.uuid4().hex[:16],
             "type": "url_verification"}
+
+
+def _who(state, user) -> tuple[dict, dict]:
+    team = {"id": state.team.id, "domain": state.team.domain}
+    return team, {"id": user.id, "username": user.name, "name": user.name, "team_id": state.team.id}
+
+
+def block_actions(state, user, chan, message: dict | None, message_ts: str, action: dict, trigger: str,
+                  response_url: str, values: dict) -> dict:
+    """A click in a message (message: as conversations.history shows it; None for an ephemeral one, which Slack
+    does not send back)."""
+    team, who = _who(state, user)
+    out = {"type": "block_actions", "user": who, "api_app_id": state.app_id, "token": VERIFICATION_TOKEN,
+           "container": {"type": "message", "message_ts": message_ts, "channel_id": chan.id,
+                         "is_ephemeral": message is None},
+           "trigger_id": trigger, "team": team, "enterprise": None, "is_enterprise_install": False,
+           "channel": {"id": chan.id, "name": chan.name}}
+    if message is not None:
+        out["message"] = message
+    out.update(state={"values": values}, response_url=response_url, actions=[action])
+    return out
+
+
+def view_block_actions(state, user, view: dict, action: dict, trigger: str) -> dict:
+    """A click (or pick) inside an open modal: the view comes along with its state; there is no response_url."""
+    team, who = _who(state, user)
+    return {"type": "block_actions", "user": who, "api_app_id": state.app_id, "token": VERIFICATION_TOKEN,
+            "container": {"type": "view", "view_id": view["id"]}, "trigger_id": trigger, "team": team,
+            "enterprise": None, "is_enterprise_install": False, "view": view, "actions": [action]}
+
+
+def view_submission(state, user, view: dict, trigger: str) -> dict:
+    team, who = _who(state, user)
+    return {"type": "view_submission", "team": team, "user": who, "api_app_id": state.app_id,
+            "token": VERIFICATION_TOKEN, "trigger_id": trigger, "view": view, "response_urls": [],
+            "is_enterprise_install": False, "enterprise": None}
+
+
+def view_closed(state, user, view: dict, cleared: bool) -> dict:
+    team, who = _who(state, user)
+    return {"type": "view_closed", "team": team, "user": who, "view": view, "api_app_id": state.app_id,
+            "token": VERIFICATION_TOKEN, "is_cleared": cleared, "is_enterprise_install": False, "enterprise": None}

@@ -1,4 +1,4 @@
-"""What Slack shows for a slash command's answer: its ack body, ack payload or response_url posts."""
+"""What Slack shows for a slash command's or a click's answer: its ack body, ack payload or response_url posts."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ MAX_USES, LIFETIME_S = 5, 30 * 60  # Slack: a response_url works five times with
 
 @dataclass
 class Invocation:
-    """One slash command run: where its answers go and what the last one was (for replace_original)."""
+    """One slash command run or click: where its answers go and what they replace (replace_original)."""
 
     channel: str
     user: str
@@ -27,6 +27,8 @@ class Invocation:
     uses: int = 0
     echoed: bool = False
     last: tuple[str, object] | None = None  # ("ephemeral", dict) or ("in_channel", ts)
+    thread_ts: str | None = None  # a click in a thread answers in that thread
+    clicked: bool = False  # a click's "original" stays the clicked message, whatever else the app posts
 
 
 class Responses:
@@ -38,6 +40,15 @@ class Responses:
     def new_url(self, channel: str, user: str, command: str, text: str) -> str:
         rid = uuid.uuid4().hex
         self.invocations[rid] = Invocation(channel, user, command, text)
+        return f"{self.ctx.urls['slack']}/response_url/{rid}"
+
+    def new_action_url(self, channel: str, user: str, original: tuple[str, object],
+                       thread_ts: str | None = None) -> str:
+        """The response_url of a click on `original` (("in_channel", ts) or ("ephemeral", the ephemeral dict)):
+        replace_original and delete_original act on that message."""
+        rid = uuid.uuid4().hex
+        self.invocations[rid] = Invocation(channel, user, "", "", echoed=True, last=original, thread_ts=thread_ts,
+                                           clicked=True)
         return f"{self.ctx.urls['slack']}/response_url/{rid}"
 
     def rid_of(self, url: str) -> str:
@@ -56,6 +67,8 @@ class Responses:
             if kind == "ephemeral" and ref in self.state.ephemeral:
                 self.state.ephemeral.remove(ref)
                 self.state.changed("ephemeral", ref["channel"], ref["ts"], None, ref["user"])
+            elif kind == "in_channel":
+                _delete(self.state, inv.channel, ref)
             inv.last = None
             return
         if body.get("replace_original") and inv.last:
@@ -64,21 +77,24 @@ class Responses:
                 ref.update(text=text, blocks=blocks)
                 self.state.changed("ephemeral", ref["channel"], ref["ts"], None, ref["user"])
             else:
-                self.state.update(inv.channel, ref, self.state.bot_user_id, self.ctx.now(), text, blocks)
+                msg = self.state.update(inv.channel, ref, self.state.bot_user_id, self.ctx.now(), text, blocks)
+                msg.blocks = blocks  # the answer replaces the whole message: a text-only one drops the old blocks
             return
         if body.get("response_type") == "in_channel":
             if not inv.echoed:  # in_channel answers make the invocation itself visible too
                 self.state.post(inv.channel, inv.user, f"{inv.command} {inv.text}".strip(), self.ctx.now(), bot=False)
                 inv.echoed = True
             msg = self.state.post(inv.channel, self.state.bot_user_id, text, self.ctx.now(), blocks=blocks,
-                                  thread_ts=body.get("thread_ts"), bot=True)
-            inv.last = ("in_channel", msg.ts)
+                                  thread_ts=body.get("thread_ts") or inv.thread_ts, bot=True)
+            if not inv.clicked:
+                inv.last = ("in_channel", msg.ts)
             return
         c = self.state.channels[inv.channel]
         eph = {"channel": inv.channel, "user": inv.user, "ts": self.state.next_ts(c, self.ctx.now()), "text": text,
-               "blocks": blocks, "thread_ts": None, "from": self.state.bot_user_id, "via": source}
+               "blocks": blocks, "thread_ts": inv.thread_ts, "from": self.state.bot_user_id, "via": source}
         self.state.ephemeral.append(eph)
-        inv.last = ("ephemeral", eph)
+        if not inv.clicked:
+            inv.last = ("ephemeral", eph)
 
     async def handle(self, request: web.Request) -> web.Response:
         rid = request.match_info["id"]
@@ -102,3 +118,17 @@ class Responses:
         except SlackError as err:
             return web.Response(status=400, text=err.error)
         return web.Response(text="ok")
+
+
+def _delete(state, channel_id: str, ts: str) -> None:
+    """Remove a message as chat.delete would (a thread reply leaves its thread too)."""
+    c = state.channels[channel_id]
+    msg = c.by_ts.pop(ts, None)
+    if msg is None:
+        return
+    if ts in c.top:
+        c.top.remove(ts)
+    parent = c.by_ts.get(msg.thread_ts) if msg.thread_ts and msg.thread_ts != ts else None
+    if parent is not None and ts in parent.replies:
+        parent.replies.remove(ts)
+    state.changed("delete", channel_id, ts, msg.thread_ts)

@@ -7,14 +7,14 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from sandbox.slack import compose, messages
+from sandbox.slack import compose, messages, ui_interact
 from sandbox.slack.socket import HUB
 from sandbox.slack.state import SlackError, SlackState
 from sandbox.slack.stream import Streams
 
 STREAMS = web.AppKey("ui_streams", Streams)
 STATIC = Path(__file__).parent / "static"
-_STATIC_TYPES = {"ui.js": "text/javascript", "ui.css": "text/css"}
+_STATIC_TYPES = {"ui.js": "text/javascript", "interact.js": "text/javascript", "ui.css": "text/css"}
 # Outcomes where the text stays in the box so the person can send it again once the cause is fixed.
 _KEEP_TEXT = {"no_bot", "operation_timeout", "dispatch_failed", "http_client_error", "http_service_error"}
 
@@ -108,3 +108,4 @@ def add_routes(app: web.Application, s: SlackState) -> None:
     app.router.add_get("/ui/stream", streams.handle)
     app.router.add_get("/ui/static/{name}", static)
     app.on_shutdown.append(streams.close_all)
+    ui_interact.add_routes(app, s)  # buttons, menus and modals

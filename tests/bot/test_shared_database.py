@@ -63,6 +63,16 @@ def finals(drv: SlackDriver, channel: str, ts: str) -> list[str]:
     return [m["text"] for m in replies(drv, channel, ts) if m.get("bot_id") and m["text"].startswith(FINAL)]
 
 
+def start_running(bots: list, text: str) -> tuple[SlackDriver, dict, int]:
+    """Ask for a post-mortem and wait until one of the two processes runs it: (driver, parent message, its index)."""
+    drv = bots[0][2]
+    assert drv.slash_command("stefan", "incidents", text).status == 200
+    parent = wait_until(lambda: bot_parents(drv, "incidents"), what="the parent")[0]
+    (busy,) = wait_until(lambda: [i for i, (_, port, _) in enumerate(bots) if (health(port) or {}).get("running")],
+                         what="a running job")
+    return drv, parent, busy
+
+
 def jobs_by_status(pg_url: str) -> dict[str, int]:
     with psycopg.connect(pg_url) as conn:
         return dict(conn.execute("SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY 1").fetchall())
@@ -108,13 +118,8 @@ def test_thirty_requests_spread_over_both_processes_each_finish_exactly_once(pg_
 def test_a_sigkilled_process_run_is_finished_by_the_other_from_its_checkpoint(pg_url, tmp_path):
     with Sandbox(faults="jira:latency=2") as sb, two_bots(sb, pg_url, tmp_path) as bots:
         pages = len(bot_pages(sb))
-        drv = bots[0][2]
-        assert drv.slash_command("stefan", "incidents", "summer25 takeover").status == 200
-        parent = wait_until(lambda: bot_parents(drv, "incidents"), what="the parent")[0]
-        # Whichever process took the job: kill it while its run waits on the slow Jira.
-        (busy,) = wait_until(lambda: [i for i, (_, port, _) in enumerate(bots) if (health(port) or {}).get("running")],
-                             what="a running job")
-        victim, survivor = bots[busy], bots[1 - busy]
+        drv, parent, busy = start_running(bots, "summer25 takeover")
+        victim, survivor = bots[busy], bots[1 - busy]  # kill it while its run waits on the slow Jira
         time.sleep(0.5)  # planning and the fast gathers are checkpointed by now
         victim[0].send_signal(signal.SIGKILL)
         killed = time.monotonic()
@@ -134,11 +139,7 @@ def test_a_sigkilled_process_run_is_finished_by_the_other_from_its_checkpoint(pg
 def test_a_deploy_stopping_one_process_mid_run_lets_the_other_continue_at_once(pg_url, tmp_path):
     with Sandbox(faults="jira:latency=2") as sb, two_bots(sb, pg_url, tmp_path) as bots:
         pages = len(bot_pages(sb))
-        drv = bots[0][2]
-        assert drv.slash_command("stefan", "incidents", "summer25 rolling deploy").status == 200
-        parent = wait_until(lambda: bot_parents(drv, "incidents"), what="the parent")[0]
-        (busy,) = wait_until(lambda: [i for i, (_, port, _) in enumerate(bots) if (health(port) or {}).get("running")],
-                             what="a running job")
+        drv, parent, busy = start_running(bots, "summer25 rolling deploy")
         stopping = bots[busy][0]
         stopping.send_signal(signal.SIGTERM)
         stopped = time.monotonic()

@@ -70,6 +70,14 @@ def chromium():
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def wait_for(driver, check, what: str, seconds: float = 60):
+    """Poll a DOM check from the browser (an explicit wait: the page changes under us as the app works); generous,
+    since a loaded CI machine runs the bot's whole job while the browser waits."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds, poll_frequency=0.1).until(lambda d: check(d), message=f"waiting for {what}")
+
+
 def script_errors(driver) -> list[str]:
     """JavaScript errors the page logged (network noise such as a missing favicon is not counted)."""
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE" and e["source"] == "javascript"]

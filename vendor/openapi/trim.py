@@ -40,6 +40,9 @@ OPERATIONS = {
         ("post", "/chat.postEphemeral"),
         ("get", "/chat.getPermalink"),
         ("get", "/search.messages"),
+        ("get", "/views.open"),
+        ("get", "/views.push"),
+        ("get", "/views.update"),
     ],
     # Notion: the /v1 routes of sandbox/notion/api.py, blocks.py and databases.py (what notion-client calls);
     # tests/sandbox/notion and tests/support/test_openapi_vendors.py validate against them.
@@ -60,10 +63,11 @@ OPERATIONS = {
         ("get", "/v1/data_sources/{data_source_id}"),
         ("post", "/v1/data_sources/{data_source_id}/query"),
     ],
-    # Jira: the /rest/api/{2,3,latest} routes of sandbox/jira/api.py (write.py answers the two POSTs), which the
-    # jira client library calls; /search is the retired Cloud search whose SearchResults shape the sandbox's
-    # /rest/api/2/search still answers with. GET /issue/createmeta is not served: tests/support/test_openapi_vendors.py
-    # uses it to check that literal path segments win over {issueIdOrKey}.
+    # Jira: the /rest/api/{2,3,latest} routes of sandbox/jira/api.py (write.py, create.py and links.py answer the
+    # writes, link types and user search), which the jira client library calls (graph/sources/jira.py reads,
+    # graph/tickets/jira_create.py creates tickets); /search is the retired Cloud search whose SearchResults shape
+    # the sandbox's /rest/api/2/search still answers with. GET /issue/createmeta is not served:
+    # tests/support/test_openapi_vendors.py uses it to check that literal path segments win over {issueIdOrKey}.
     "jira": [
         ("get", "/rest/api/3/serverInfo"),
         ("get", "/rest/api/3/myself"),
@@ -79,6 +83,9 @@ OPERATIONS = {
         ("get", "/rest/api/3/issue/{issueIdOrKey}/comment"),
         ("post", "/rest/api/3/issue/{issueIdOrKey}/comment"),
         ("post", "/rest/api/3/issue"),
+        ("post", "/rest/api/3/issueLink"),
+        ("get", "/rest/api/3/issueLinkType"),
+        ("get", "/rest/api/3/user/search"),
         ("get", "/rest/api/3/issue/createmeta"),
     ],
 }

@@ -68,6 +68,7 @@
   }
 
   function onChange(ch) {
+    if (ch.kind === "view") { document.dispatchEvent(new CustomEvent("sandbox:view", { detail: ch })); return; } // interact.js
     if (ch.kind === "ephemeral") { if (ch.user === who.value) schedule(null); return; }
     if (page.thread) { schedule(ch.kind === "update" ? ch.ts : null); return; }
     const reply = ch.thread_ts && ch.thread_ts !== ch.ts;

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
-
 from sandbox.server import Sandbox
 from sandbox.slack.socket import hub_of
 from tests.support.bot import running_bot, wait_until
-from tests.support.browser import chromium, full_page_screenshot, output_dir, require_browser, script_errors
+from tests.support.browser import (
+    full_page_screenshot,
+    output_dir,
+    script_errors,
+    wait_for,
+)
 
-WAIT_S = 60  # generous: a loaded CI machine runs the bot's whole job while the browser waits
 # Read the DOM in one script call: live updates replace elements, so held element references go stale.
 THREAD_LINK = """return [...document.querySelectorAll('.msg.bot')]
   .filter(m => m.textContent.includes('Post-mortem for') && m.textContent.includes(arguments[0]))
@@ -22,18 +24,6 @@ return bots.map(m => ({text: m.querySelector('.body').textContent,
                        link: (m.querySelector('.body a[href*="' + arguments[0] + '"]') || {}).href || null}))"""
 
 
-@pytest.fixture
-def browser():
-    require_browser()
-    with chromium() as driver:
-        yield driver
-
-
-def _wait(driver, check, what: str):
-    """Poll a DOM check from the browser (an explicit wait: the page changes under us as the bot works)."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, WAIT_S, poll_frequency=0.1).until(lambda d: check(d), message=f"waiting for {what}")
 
 
 def test_a_person_asks_for_the_post_mortem_and_opens_the_notion_page(browser, tmp_path):
@@ -46,7 +36,7 @@ def test_a_person_asks_for_the_post_mortem_and_opens_the_notion_page(browser, tm
     with Sandbox() as sb, running_bot(sb, tmp_path, socket=True):  # Socket Mode, as `postmortem dev` runs it
         wait_until(lambda: hub_of(sb).connections, what="the bot's Socket Mode connection")
         browser.get(sb.urls["slack"] + "/archives/C0MKTOPS1")
-        _wait(browser, lambda d: d.execute_script("return document.body.dataset.live === '1'"), "the live stream")
+        wait_for(browser, lambda d: d.execute_script("return document.body.dataset.live === '1'"), "the live stream")
         assert browser.find_element(By.CSS_SELECTOR, "header.top h1").text == "# marketing-ops"
 
         who = Select(browser.find_element(By.ID, "as"))
@@ -57,7 +47,7 @@ def test_a_person_asks_for_the_post_mortem_and_opens_the_notion_page(browser, tm
         box.send_keys(Keys.ENTER)
 
         # The bot's parent appears live in the channel, folded with its thread's replies.
-        href = _wait(browser, lambda d: d.execute_script(THREAD_LINK, "@Priya Nair"), "the bot's parent message")
+        href = wait_for(browser, lambda d: d.execute_script(THREAD_LINK, "@Priya Nair"), "the bot's parent message")
         assert browser.find_element(By.ID, "box").get_attribute("value") == ""
         browser.save_screenshot(str(shots / "slack-channel.png"))
         browser.get(sb.urls["slack"] + href)
@@ -65,9 +55,9 @@ def test_a_person_asks_for_the_post_mortem_and_opens_the_notion_page(browser, tm
         assert Select(browser.find_element(By.ID, "as")).first_selected_option.get_attribute("value") == "U0PRIYA01"
 
         notion = sb.urls["notion"]
-        progress = _wait(browser, lambda d: (d.execute_script(THREAD_STATE, notion) or [None])[0], "the progress line")
+        progress = wait_for(browser, lambda d: (d.execute_script(THREAD_STATE, notion) or [None])[0], "the progress line")
         assert re.match(r"Slack: .+ · Notion: .+ · Jira: ", progress["text"])  # whatever stage it is at
-        replies = _wait(browser, lambda d: [r for r in d.execute_script(THREAD_STATE, notion) if r["link"]] and
+        replies = wait_for(browser, lambda d: [r for r in d.execute_script(THREAD_STATE, notion) if r["link"]] and
                         d.execute_script(THREAD_STATE, notion), "the reply with the Notion link")
         assert replies[0]["text"].startswith("Slack: ") and "done ✅" in replies[0]["text"]  # progress first…
         result = next(r for r in replies if r["link"])  # …then the reply with the link
@@ -77,7 +67,7 @@ def test_a_person_asks_for_the_post_mortem_and_opens_the_notion_page(browser, tm
         assert script_errors(browser) == []
 
         browser.find_element(By.CSS_SELECTOR, f'#messages a[href="{result["link"]}"]').click()
-        _wait(browser, lambda d: d.current_url.startswith(notion) and d.find_elements(By.CSS_SELECTOR, "table td"),
+        wait_for(browser, lambda d: d.current_url.startswith(notion) and d.find_elements(By.CSS_SELECTOR, "table td"),
               "the Notion page's timeline table")
         title = browser.find_element(By.CSS_SELECTOR, "h1").text
         assert "SUMMER25" in title.upper()

@@ -6,41 +6,21 @@ import json
 import threading
 import urllib.parse
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
-from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from sandbox.slack.events import SlackDriver
 from tests.support.bolt_app import _bolt, _wait, workspace
+from tests.support.bolt_http import BoltEndpoint
 
 WORKSPACE = workspace  # served by conftest.py's `sb`
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    """The bot's HTTP endpoint: records each raw request, then lets Bolt (with its signature check) answer."""
-
-    def do_POST(self):
-        raw = self.rfile.read(int(self.headers["Content-Length"])).decode()
-        self.server.requests.append((dict(self.headers), raw))
-        resp = self.server.app.dispatch(BoltRequest(body=raw, headers={k.lower(): v for k, v in self.headers.items()}))
-        body = resp.body.encode()
-        self.send_response(resp.status)
-        for name, values in resp.headers.items():
-            for v in values:
-                self.send_header(name, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def bot_http(sb, web):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BoltEndpoint)
     server.app, server.requests = _bolt(sb, web), []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sb.ctx.bot_url = f"http://127.0.0.1:{server.server_port}/slack/events"

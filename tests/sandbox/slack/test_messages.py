@@ -37,7 +37,8 @@ def test_a_bot_reply_renders_its_block_kit_and_everything_is_escaped(tiny):
     assert '<div class="bk-field"><strong>Owner</strong><br>Tom</div>' in msg and "Status: done" in msg
     assert '<hr class="bk-divider">' in msg and "⚠️ Jira down" in msg
     assert "javascript:" not in msg and "click me" in msg  # an unsafe link is shown as its label only
-    assert '<button class="bk-btn primary" type="button" disabled>Retry</button>' in msg
+    assert (f'<button class="bk-btn primary" type="button" data-button="1" data-action-id="retry" '
+            f'data-channel="C0INCID001" data-ts="{ts}">Retry</button>') in msg  # a real button: it can be pressed
     assert "<li><strong>&lt;script&gt;x()&lt;/script&gt;</strong></li>" in msg and "<pre>a &lt; b</pre>" in msg
     assert '<div class="rt-section">🎉&lt;i&gt;</div>' in msg  # even an emoji's code points are escaped
     assert "<script>x()" not in page and "<img src=x" not in page
