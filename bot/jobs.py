@@ -19,7 +19,7 @@ from graph.checkpoints import close_all as close_checkpoints
 from graph.configuration import Configuration
 from graph.result import build_result
 from graph.runner import Interrupted, new_thread_id, resume_incident, run_incident
-from graph.sources.mcp.session import close_all as close_mcp
+from graph.sources.mcp.via import close_sessions as close_mcp
 from graph.sources.mcp.via import warm
 
 log = logging.getLogger(__name__)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.action_replies import action_buttons
 from graph.incident_text import strip_invisible
 from graph.progress import source_line
 from graph.redact import env_redactor
@@ -93,27 +94,6 @@ def result_reply(result: dict, run_id: str | None, *, tickets: bool = False) -> 
         blocks.append(action_buttons(run_id, sum(not i.get("jira") for i in items) if tickets else 0))
     fallback = text + (f"\nRoot cause: {_clip(root, 280)}" if root else "")
     return fallback, blocks
-
-
-def action_buttons(run_id: str, open_items: int) -> dict:
-    """Refresh; and Create Jira tickets when `open_items` action items have none."""
-    buttons = []
-    if open_items:
-        buttons.append({"type": "button", "action_id": "postmortem_tickets", "value": run_id, "style": "primary",
-                        "text": {"type": "plain_text", "text": f"Create Jira tickets ({open_items})"}})
-    buttons.append({"type": "button", "action_id": "postmortem_refresh", "value": run_id,
-                    "text": {"type": "plain_text", "text": "Refresh"}})
-    return {"type": "actions", "block_id": "postmortem_actions", "elements": buttons}
-
-
-def tickets_reply(user: str, made: list[dict], link: str | None, note: str = "") -> str:
-    """What the thread is told after the modal: the tickets made (or found), and what could not be made."""
-    done = [m for m in made if m.get("key")]
-    lines = [f"<{m['url']}|{m['key']}>" if m.get("url") else m["key"] for m in done]
-    head = (f":ticket: <@{user}> created {len(done)} Jira ticket(s): {', '.join(lines)}"
-            + (f", each related to {link}." if link and done else ".")) if done else f":ticket: <@{user}>: no ticket made."
-    problems = [f"• {m.get('error')}" for m in made if m.get("error")]
-    return "\n".join([head, *problems, *([note] if note else [])])
 
 
 def _section(text: str) -> dict:

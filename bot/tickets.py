@@ -8,6 +8,7 @@ import re
 import threading
 
 from bot import replies
+from bot.action_replies import tickets_reply
 from bot.config import Settings
 from bot.run_access import check_may_act, load_run
 from bot.slack_api import SlackAPI
@@ -107,7 +108,7 @@ def create(settings: Settings, api: SlackAPI, user: str, meta: dict, values: dic
         state = amend_state(run_id, {"report": report}, overrides=settings.graph_overrides)
         page_note = _mark_page(cfg, state, keys)
         _edit_reply(api, meta, state, run_id)
-        api.post_message(meta["channel"], replies.tickets_reply(user, made, incident_ticket(state), page_note),
+        api.post_message(meta["channel"], tickets_reply(user, made, incident_ticket(state), page_note),
                          thread_ts=meta["thread_ts"])
 
 

@@ -8,8 +8,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from mcp.client.stdio import get_default_environment
-
 SOURCES = ("slack", "notion", "jira")  # the server names the bot reads through; others in the file are ignored
 # The tools each source reads through (the published servers' names); a server without one of them cannot stand in.
 READ_TOOLS = {
@@ -51,6 +49,8 @@ def _connection(name: str, raw: dict, where: str, base: Path) -> dict:
         # A relative command ("node_modules/.bin/…") is relative to the config file, as editors' MCP files read.
         if "/" in command and not Path(command).is_absolute():
             command = str((base / command).resolve())
+        from mcp.client.stdio import get_default_environment  # the MCP SDK loads only when a server is configured
+
         env = {k: str(v) for k, v in (raw.get("env") or {}).items()}
         # A server gets a plain environment (PATH, HOME…) and what its entry gives it: never the bot's other secrets.
         return {"transport": "stdio", "command": command, "args": args, "env": {**get_default_environment(), **env},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,6 @@ from graph.configuration import Configuration
 from graph.http_counts import RunHttp
 from graph.sources.base import SourceError
 from graph.sources.mcp.config import McpConfigError, load_config
-from graph.sources.mcp.session import McpHub, hub_for
 
 
 def connections(cfg: Configuration) -> dict[str, dict]:
@@ -31,7 +31,10 @@ def via(cfg: Configuration, name: str) -> str:
         return "mcp"
 
 
-def hub(cfg: Configuration) -> McpHub:
+def hub(cfg: Configuration):
+    """The process's sessions for this config file (the MCP SDK and adapters load only here, when one is set)."""
+    from graph.sources.mcp.session import hub_for
+
     # Keyed by the file's path: the bot's servers stay up between requests, a changed file starts new ones.
     return hub_for(str(Path(cfg.mcp_config).expanduser().resolve()), connections(cfg))
 
@@ -105,3 +108,10 @@ def warm(cfg: Configuration) -> list[str]:
         except SourceError as exc:
             problems.append(str(exc))
     return problems
+
+
+def close_sessions() -> None:
+    """Stop every MCP server this process started (nothing to do when none was: the SDK was never loaded)."""
+    session = sys.modules.get("graph.sources.mcp.session")
+    if session is not None:
+        session.close_all()
