@@ -42,7 +42,7 @@ def modal(cfg: Configuration, state: dict, meta: dict) -> dict:
     items = open_items(state)
     link = incident_ticket(state)
     project = (link or "").split("-")[0] or (cfg.jira_projects[0] if cfg.jira_projects else "")
-    options = [{"text": {"type": "plain_text", "text": _clip(item["text"], 75)},
+    options = [{"text": {"type": "plain_text", "text": _clip(summary(item["text"]), 75)},
                 "description": {"type": "plain_text", "text": _clip(_owner_line(item), 75)},
                 "value": str(i)} for i, item in items]
     intro = f"New tickets relate to *{link}*." if link else "No incident ticket was found, so they link to nothing."
@@ -62,6 +62,15 @@ def modal(cfg: Configuration, state: dict, meta: dict) -> dict:
 def _owner_line(item: dict) -> str:
     owner = item.get("owner")
     return f"Assignee: {owner} (if Jira knows them)" if owner else "Unassigned: the report names no owner"
+
+
+_FIRST_PERSON = re.compile(r"^(?:I'll|I will|I'm going to|we'll|we will|we should|we need to|let's)\s+", re.I)
+
+
+def summary(text: str) -> str:
+    """An action item as a ticket's summary: the chat's "I'll add a test…" reads "Add a test…" in Jira."""
+    text = _FIRST_PERSON.sub("", " ".join(text.split())).rstrip(".")
+    return text[:1].upper() + text[1:]
 
 
 def _clip(text: str, n: int) -> str:
@@ -93,7 +102,7 @@ def create(settings: Settings, api: SlackAPI, user: str, meta: dict, values: dic
         project = values["project"]["key"]["value"].strip().upper()
         report = dict(state["report"])
         items = [dict(a) for a in report.get("action_items") or []]
-        wanted = [{"id": str(i), "summary": _clip(a["text"], 250), "assignee_name": a.get("owner"),
+        wanted = [{"id": str(i), "summary": _clip(summary(a["text"]), 250), "assignee_name": a.get("owner"),
                    "description": _description(state, a)} for i, a in enumerate(items) if i in chosen
                   and not a.get("jira")]
         from graph.tickets.jira_create import create_tickets

@@ -55,7 +55,7 @@ def test_a_person_creates_tickets_from_the_modal_in_the_browser(tmp_path, browse
                           what="the tickets message")
         assert "created 1 Jira ticket" in told[0]["text"] and len(sb.state("jira").issues) == issues + 1
         made = sb.state("jira").issues[-1]
-        assert "synthetic checkout test" in made.summary
+        assert made.summary.startswith("Add a synthetic checkout test"), "a summary in the imperative, not chat"
         wait_for(browser, lambda d: "created 1 Jira ticket" in d.find_element(By.ID, "messages").text,
               "the announcement on the page")
         full_page_screenshot(browser, shots / "actions-tickets-created.png")
