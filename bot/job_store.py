@@ -29,7 +29,7 @@ class JobStore:
     def __init__(self, path: str | Path):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA busy_timeout = 5000")  # the checkpointer writes to the same file
+        self._db.execute("PRAGMA busy_timeout = 30000")  # the checkpointer writes to this file too: on a loaded machine a write waits seconds
         self._lock = threading.Lock()
         with self._lock:
             self._db.execute("CREATE TABLE IF NOT EXISTS postmortem_jobs (run_id TEXT PRIMARY KEY, record TEXT NOT "

@@ -59,12 +59,12 @@ def wait_until(check, timeout: float = 60, what: str = "the condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def wait_done(bot, n: int) -> dict:
+def wait_done(bot, n: int, timeout: float = 60) -> dict:
     """Wait until `n` jobs have finished in total (read from /healthz) and nothing is queued or running."""
     def idle():
         h = health(bot)
         return h if h["done"] >= n and not h["queued"] and not h["running"] else None
-    return wait_until(idle, what=f"{n} finished post-mortems")
+    return wait_until(idle, timeout=timeout, what=f"{n} finished post-mortems")
 
 
 def bot_parents(drv, channel: str) -> list[dict]:
