@@ -25,11 +25,6 @@ def is_postgres(location: str) -> bool:
     return location.startswith(("postgres://", "postgresql://"))
 
 
-def where(database_url: str, checkpoint_db: str) -> str:
-    """Where a run's checkpoints live: the shared database when there is one, else the local SQLite file."""
-    return database_url or checkpoint_db
-
-
 def exists(location: str) -> bool:
     """Whether saved runs can be there at all (a missing SQLite file holds none; a database is asked)."""
     return is_postgres(location) or Path(location).exists()

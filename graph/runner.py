@@ -6,7 +6,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from graph.checkpoints import checkpointer, exists, is_postgres, where
+from graph.checkpoints import checkpointer, exists, is_postgres
 from graph.configuration import Configuration
 from graph.graph import build_graph
 from graph.http_counts import attach
@@ -27,7 +27,7 @@ class Interrupted(RuntimeError):
 def _location(overrides: dict) -> str:
     """The run's checkpoint store: the shared database (POSTMORTEM_DATABASE_URL), else the SQLite file."""
     cfg = Configuration.from_runnable_config({"configurable": overrides})
-    return where(cfg.database_url, cfg.checkpoint_db)
+    return cfg.database_url or cfg.checkpoint_db
 
 
 def _shown(location: str) -> str:
